@@ -133,7 +133,7 @@ class CassetteMiss(CheckerError):
     exit_code = EXIT_INCOMPLETE
 
     def __init__(self, *, key: str, prompt: str, cassette: str,
-                 nearest: NearestEntry | None, rerecord: str) -> None:
+                 nearest: NearestEntry | None, rerecord: str, request: Any = None) -> None:
         if nearest is None:
             near = "the cassette holds no requests"
         else:
@@ -146,6 +146,7 @@ class CassetteMiss(CheckerError):
         self.cassette = cassette
         self.nearest = nearest
         self.rerecord = rerecord
+        self.request = request  # the missed ModelRequest, so `checker export` can write it out
 
 
 class AnswersPending(CheckerError):

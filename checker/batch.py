@@ -1,0 +1,135 @@
+"""Batch path: export missing requests as a Batch API input file, import an output file.
+
+Export writes one line per request, `{custom_id: request key, method, url, body}`, the
+format of OpenAI's Batch API and vLLM's offline `run_batch`, and remembers the full
+requests in the cassette's `.pending.jsonl` sidecar. Import reads a Batch API output file,
+validates each answer against its schema and appends every answer to the cassette.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .cassette import Cassette
+from .errors import ConfigurationError, InputError, ProviderError, SchemaViolation
+from .gateway import ModelRequest, parse_answer, response_from_completion, wire_body
+
+CHAT_URL = "/v1/chat/completions"
+
+
+def pending_path(cassette: Cassette) -> Path:
+    if cassette.path is None:
+        raise ConfigurationError("the batch path needs a cassette file (--cassette)",
+                                 setting="cassette")
+    return cassette.path.with_name(cassette.path.stem + ".pending.jsonl")
+
+
+def read_pending(cassette: Cassette) -> dict[str, dict[str, Any]]:
+    path = pending_path(cassette)
+    if not path.exists():
+        return {}
+    pending = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            request = json.loads(line)
+            pending[ModelRequest.from_dict(request).key] = request
+    return pending
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
+    """Atomic write: a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def export_requests(requests: Iterable[ModelRequest], out: str | os.PathLike[str], *,
+                    cassette: Cassette, structured_output: str = "auto") -> int:
+    """Write the requests the cassette lacks as a Batch API input file; return how many."""
+    wanted: dict[str, ModelRequest] = {}
+    for request in requests:
+        if request.key not in cassette:
+            wanted.setdefault(request.key, request)
+    _write_lines(Path(out), (json.dumps({"custom_id": key, "method": "POST", "url": CHAT_URL,
+                                         "body": wire_body(request, structured_output)},
+                                        ensure_ascii=False)
+                             for key, request in wanted.items()))
+    pending = read_pending(cassette)
+    pending.update({key: request.to_dict() for key, request in wanted.items()})
+    _write_lines(pending_path(cassette), (json.dumps(r, ensure_ascii=False) for r in pending.values()))
+    return len(wanted)
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    already_recorded: int = 0
+    invalid: dict[str, str] = field(default_factory=dict)   # key -> why the answer fails its schema
+    failed: dict[str, str] = field(default_factory=dict)    # custom_id -> the batch's error
+    unknown: list[str] = field(default_factory=list)        # custom_ids never exported
+
+    def lines(self) -> list[str]:
+        out = [f"imported {self.imported} answers ({self.already_recorded} already recorded)"]
+        out += [f"answer {k[:15]}… does not satisfy its schema and will be re-asked: {why}"
+                for k, why in self.invalid.items()]
+        out += [f"request {k[:15]}… failed in the batch: {why}" for k, why in self.failed.items()]
+        out += [f"answer for unknown request {k!r} ignored (not exported from this cassette)"
+                for k in self.unknown]
+        return out
+
+
+def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
+                   provenance: dict[str, Any] | None = None) -> ImportSummary:
+    """Append each answer of a Batch API output file to the cassette, with its provenance."""
+    path = Path(output_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read batch output {path}: {err}", path=str(path),
+                         reason="unreadable") from None
+    pending = read_pending(cassette)
+    summary = ImportSummary()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            custom_id = item["custom_id"]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{path} line {number} is not a Batch API output line",
+                             path=str(path), reason="bad-batch-line") from None
+        if custom_id in cassette:
+            summary.already_recorded += 1
+            continue
+        if custom_id not in pending:
+            summary.unknown.append(custom_id)
+            continue
+        response = item.get("response") or {}
+        if item.get("error") or response.get("status_code") != 200:
+            summary.failed[custom_id] = json.dumps(item.get("error") or response.get("body"))[:300]
+            continue
+        request = ModelRequest.from_dict(pending[custom_id])
+        try:
+            answer = response_from_completion(response.get("body") or {}, request)
+        except ProviderError as err:
+            summary.failed[custom_id] = str(err)
+            continue
+        try:
+            parse_answer(request.schema_id, answer.raw)
+        except SchemaViolation as violation:
+            summary.invalid[custom_id] = "; ".join(map(str, violation.violations[:3]))
+        cassette.record(pending[custom_id], answer.recorded(), provenance={
+            "answered_by": answer.model, "recorded_via": "batch-import",
+            "batch_output": path.name, "batch_line_id": item.get("id"), **(provenance or {})})
+        summary.imported += 1
+    left = {k: v for k, v in pending.items() if k not in cassette}
+    _write_lines(pending_path(cassette), (json.dumps(r, ensure_ascii=False) for r in left.values()))
+    return summary

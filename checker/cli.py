@@ -1,0 +1,186 @@
+"""Command line: `checker report|export|import|cassette`.
+
+Exit codes: 0 ok; 1 findings at or above --fail-on; 2 bad input or usage; 3 a model or
+provider failure (or missing recorded answers) left results incomplete. Every error is
+printed as one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .api import gather_documents
+from .batch import export_requests, import_answers, read_pending
+from .cassette import Cassette
+from .errors import EXIT_OK, EXIT_USAGE, AnswersPending, CheckerError
+from .gateway import Gateway
+from .pipeline import run_async
+from .settings import MODES, Settings
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", help="files, folders, globs or .jsonl feeds")
+    parser.add_argument("--cassette", help="recorded answers (JSONL); default: OUT/cassette.jsonl")
+    parser.add_argument("--model", help="model name (CHECKER_MODEL; default gpt-4o-mini)")
+    parser.add_argument("--base-url", help="OpenAI-compatible server (OPENAI_BASE_URL)")
+    parser.add_argument("--manifest", help="JSON sidecar with per-document metadata")
+    parser.add_argument("--strict", action="store_true", help="stop at the first bad input file")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="checker", description=(
+        "Find what several articles about one story agree on and where they contradict."))
+    parser.add_argument("--version", action="version", version=f"checker {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    report = sub.add_parser("report", help="write report.json and report.md for a set of articles")
+    _common(report)
+    report.add_argument("--out", default="report", help="output folder (default: report)")
+    report.add_argument("--mode", choices=MODES, help="replay: recorded answers only; record: ask "
+                        "the model on a miss and record (default); live: ask, record nothing")
+
+    export = sub.add_parser("export", help="write the model requests a run still needs as a "
+                            "Batch API input file")
+    _common(export)
+    export.add_argument("--out", required=True, help="Batch API input file to write (.jsonl)")
+
+    imp = sub.add_parser("import", help="add a Batch API output file's answers to a cassette")
+    imp.add_argument("answers", help="Batch API output file (.jsonl)")
+    imp.add_argument("--cassette", required=True)
+    imp.add_argument("--note", help="provenance note stored with every imported answer")
+    imp.add_argument("--json", action="store_true")
+
+    tape = sub.add_parser("cassette", help="list a cassette's recorded answers")
+    tape.add_argument("path")
+    tape.add_argument("--json", action="store_true")
+    return parser
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    return show
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    settings = _settings(args, mode=args.mode)
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    for problem in problems:
+        print(f"warning: {problem.message}", file=sys.stderr)
+    out = Path(args.out)
+    cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
+    report = asyncio.run(run_async(documents, gateway, progress=_progress(args.quiet),
+                                   load_problems=problems))
+    written = report.write(out)
+    summary = {"outputs": [str(p) for p in written], "documents": len(documents),
+               "claims": len(report.data["claims"]),
+               "contradictions": len(report.data["contradictions"]),
+               "model_calls": gateway.calls, "failures": len(report.data["run"]["failures"]),
+               "exit_code": report.exit_code}
+    if args.json:
+        print(json.dumps(summary))
+    elif not args.quiet:
+        print(f"wrote {', '.join(summary['outputs'])}: {summary['claims']} claims, "
+              f"{summary['contradictions']} contradictions, {gateway.calls} model calls", file=sys.stderr)
+    for failure in report.data["run"]["failures"]:
+        print(f"incomplete: {failure['message']}", file=sys.stderr)
+    return report.exit_code
+
+
+def _rerecord_hint(args: argparse.Namespace) -> str:
+    inputs = " ".join(args.inputs)
+    cassette = args.cassette or "CASSETTE"
+    return (f"`checker report {inputs} --cassette {cassette} --mode record` with OPENAI_API_KEY set, "
+            f"or `checker export {inputs} --cassette {cassette} --out requests.jsonl`, answer it, "
+            f"then `checker import ANSWERS.jsonl --cassette {cassette}` (see fixtures/README.md)")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(args, mode="replay")
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
+    gateway = Gateway(settings=settings, cassette=cassette)
+    try:
+        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems))
+    except AnswersPending as pending:
+        count = export_requests(pending.requests, args.out, cassette=cassette,
+                                structured_output=settings.structured_output)
+        message = (f"stage {pending.stage!r}: wrote {count} requests to {args.out}; answer them "
+                   f"(Batch API or vLLM run_batch), then `checker import ANSWERS --cassette {cassette}`"
+                   " and run export again for the next stage")
+        _say(args, {"stage": pending.stage, "exported": count, "out": args.out}, message)
+        return EXIT_OK
+    _say(args, {"stage": None, "exported": 0, "out": None},
+         "nothing to export: every answer the run needs is recorded")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    cassette = Cassette(args.cassette)
+    summary = import_answers(args.answers, cassette=cassette,
+                             provenance={"note": args.note} if args.note else None)
+    _say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,
+                "invalid": len(summary.invalid), "failed": len(summary.failed),
+                "unknown": len(summary.unknown)}, "\n".join(summary.lines()))
+    return EXIT_OK
+
+
+def cmd_cassette(args: argparse.Namespace) -> int:
+    cassette = Cassette(args.path)
+    rows = [{"key": e.key, "prompt": e.request.get("prompt", "").split("@")[0],
+             "answered_by": e.provenance.get("answered_by"),
+             "recorded_via": e.provenance.get("recorded_via"),
+             "recorded_at": e.provenance.get("recorded_at")} for e in cassette.entries()]
+    pending = len(read_pending(cassette)) if cassette.path else 0
+    if args.json:
+        print(json.dumps({"entries": rows, "pending": pending, "torn_tail": cassette.torn_tail}))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['key'][:19]}  {row['prompt']:<20} {row['answered_by'] or '?':<28} "
+              f"{row['recorded_via'] or '?':<13} {row['recorded_at'] or ''}")
+    print(f"{len(rows)} entries, {pending} exported requests awaiting answers"
+          + (", torn last line ignored" if cassette.torn_tail else ""))
+    return EXIT_OK
+
+
+def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data))
+    else:
+        print(text, file=sys.stderr)
+
+
+COMMANDS = {"report": cmd_report, "export": cmd_export, "import": cmd_import,
+            "cassette": cmd_cassette}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CheckerError as err:
+        print(f"checker: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("checker: interrupted; recorded answers are kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

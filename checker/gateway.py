@@ -1,0 +1,306 @@
+"""The model gateway: ModelRequest in, validated ModelResponse out. The only importer of openai.
+
+`Gateway.complete` looks the request up in the cassette, asks the transport on a miss (when
+the mode allows), records the raw answer at once, then validates it against the request's
+schema; a violation is re-asked with the validator's messages (tenacity, bounded, schema
+violations only). Transport faults are retried by the openai client alone. A transport is any
+callable `ModelRequest -> ModelResponse` (sync or async); `OpenAITransport` is the real one.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Awaitable, Callable, Union
+
+import openai
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+
+from .cassette import Cassette
+from .errors import (CassetteMiss, ExtractionFailed, ProviderError, SchemaViolation, Violation)
+from .identity import tagged_hash
+from .prompts import load_schema, schema_validator
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """Everything that determines a model's answer, and nothing else (no credentials, no time)."""
+
+    model: str
+    messages: tuple[tuple[str, str], ...]  # (role, content) pairs
+    schema_id: str
+    prompt: str  # "name@version": names the template in diagnostics; its hash covers the schema
+    temperature: float = 0.0
+    seed: int | None = None
+    max_tokens: int | None = None
+
+    @classmethod
+    def build(cls, *, model: str, messages: list[dict[str, str]], schema_id: str, prompt: str,
+              temperature: float = 0.0, seed: int | None = None,
+              max_tokens: int | None = None) -> "ModelRequest":
+        pairs = tuple((m["role"], m["content"]) for m in messages)
+        return cls(model=model, messages=pairs, schema_id=schema_id, prompt=prompt,
+                   temperature=temperature, seed=seed, max_tokens=max_tokens)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["messages"] = [{"role": r, "content": c} for r, c in self.messages]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelRequest":
+        return cls.build(**{**data, "messages": data["messages"]})
+
+    @property
+    def key(self) -> str:
+        return tagged_hash(self.to_dict())
+
+    @property
+    def prompt_name(self) -> str:
+        return self.prompt.split("@", 1)[0]
+
+    def chat_messages(self) -> list[dict[str, str]]:
+        return [{"role": r, "content": c} for r, c in self.messages]
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ModelResponse:
+    """A model's answer. `data` is the parsed JSON once the gateway has validated `raw`."""
+
+    raw: str
+    model: str
+    usage: Usage = field(default_factory=Usage)
+    finish_reason: str | None = "stop"
+    key: str = ""
+    latency_ms: float = 0.0
+    data: Any = None
+    from_cassette: bool = False
+
+    def recorded(self) -> dict[str, Any]:
+        """The part of a response a cassette keeps."""
+        return {"raw": self.raw, "model": self.model, "usage": asdict(self.usage),
+                "finish_reason": self.finish_reason, "latency_ms": round(self.latency_ms, 1)}
+
+    @classmethod
+    def from_recorded(cls, data: dict[str, Any], *, key: str) -> "ModelResponse":
+        return cls(raw=data["raw"], model=data["model"], usage=Usage(**data.get("usage", {})),
+                   finish_reason=data.get("finish_reason"), key=key,
+                   latency_ms=data.get("latency_ms", 0.0), from_cassette=True)
+
+
+Transport = Callable[[ModelRequest], Union[ModelResponse, Awaitable[ModelResponse]]]
+Check = Callable[[Any], list[Violation]]
+
+
+def wire_body(request: ModelRequest, structured_output: str) -> dict[str, Any]:
+    """The /v1/chat/completions body for a request; shared by live calls and batch export."""
+    body: dict[str, Any] = {"model": request.model, "messages": request.chat_messages(),
+                            "temperature": request.temperature}
+    if request.seed is not None:
+        body["seed"] = request.seed
+    if request.max_tokens is not None:
+        body["max_tokens"] = request.max_tokens
+    if structured_output in ("auto", "json_schema"):
+        body["response_format"] = {"type": "json_schema", "json_schema": {
+            "name": request.schema_id, "strict": True, "schema": strict_schema(request.schema_id)}}
+    else:
+        body["response_format"] = {"type": "json_object"}
+    return body
+
+
+def strict_schema(schema_id: str) -> dict[str, Any]:
+    """The schema as sent to a server: without the $schema/$id keys strict mode rejects."""
+    return {k: v for k, v in load_schema(schema_id).items() if k not in ("$schema", "$id")}
+
+
+def parse_answer(schema_id: str, raw: str, check: Check | None = None) -> Any:
+    """JSON-decode and validate `raw`; SchemaViolation lists every failing path."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, TypeError) as err:
+        raise SchemaViolation(schema_id, [Violation("$", f"not valid JSON ({err})")], raw=raw) from None
+    violations = [Violation("$" + "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]"
+                                          for p in e.absolute_path), e.message)
+                  for e in sorted(schema_validator(schema_id).iter_errors(data),
+                                  key=lambda e: list(map(str, e.absolute_path)))]
+    if not violations and check is not None:
+        violations = check(data)
+    if violations:
+        raise SchemaViolation(schema_id, violations, raw=raw)
+    return data
+
+
+def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelRequest:
+    """The same conversation plus the invalid answer and the validator's messages."""
+    problems = "\n".join(f"- {v}" for v in failure.violations[:20])
+    follow_up = ("Your answer above is not valid. The validator reported:\n" + problems +
+                 "\nAnswer again with the complete JSON object only, fixing every problem.")
+    messages = request.messages + (("assistant", failure.raw), ("user", follow_up))
+    return replace(request, messages=messages)
+
+
+class Gateway:
+    """Cassette lookup, transport call, recording, validation and schema re-asks.
+
+    Modes: "live" (always ask, record nothing), "record" (ask on a miss, append at once),
+    "replay" (never ask; a miss raises CassetteMiss with the nearest recorded request).
+    """
+
+    def __init__(self, *, settings: Settings, cassette: Cassette | None = None,
+                 transport: Transport | None = None, rerecord_hint: str = "") -> None:
+        self.settings = settings
+        self.cassette = cassette if cassette is not None else Cassette(None)
+        self._transport = transport
+        self._limit = asyncio.Semaphore(settings.concurrency)
+        self.rerecord_hint = rerecord_hint or (
+            "run again with --mode record and OPENAI_API_KEY set, or `checker export` then "
+            "`checker import` for the batch path")
+        self.calls = 0  # transport calls made in this run (cassette hits are not calls)
+        self.answers_used: dict[str, ModelResponse] = {}  # every answer this run relied on
+
+    @property
+    def transport(self) -> Transport:
+        if self._transport is None:
+            self._transport = OpenAITransport(self.settings)
+        return self._transport
+
+    def request(self, *, messages: list[dict[str, str]], prompt: str, schema_id: str) -> ModelRequest:
+        s = self.settings
+        return ModelRequest.build(model=s.model, messages=messages, schema_id=schema_id,
+                                  prompt=prompt, temperature=s.temperature, seed=s.seed,
+                                  max_tokens=s.max_tokens)
+
+    async def complete(self, request: ModelRequest, *, check: Check | None = None) -> ModelResponse:
+        """A validated answer, re-asking on schema (or `check`) violations up to `reasks` times."""
+        attempt_request = request
+        attempts = 0
+        try:
+            async for attempt in AsyncRetrying(stop=stop_after_attempt(1 + self.settings.reasks),
+                                               retry=retry_if_exception_type(SchemaViolation),
+                                               reraise=True):
+                with attempt:
+                    attempts += 1
+                    response = await self.answer(attempt_request)
+                    try:
+                        data = parse_answer(request.schema_id, response.raw, check)
+                    except SchemaViolation as violation:
+                        attempt_request = reask_request(request, violation)
+                        raise
+                    return replace(response, data=data)
+        except SchemaViolation as violation:
+            raise ExtractionFailed(request.prompt_name, attempts=attempts, request_key=request.key,
+                                   last_error=violation) from None
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+    async def answer(self, request: ModelRequest) -> ModelResponse:
+        """The raw answer for exactly this request: from the cassette or the transport."""
+        key = request.key
+        mode = self.settings.mode
+        if mode != "live":
+            entry = self.cassette.get(key)
+            if entry is not None:
+                response = ModelResponse.from_recorded(entry.response, key=key)
+                self.answers_used[key] = response
+                _raise_for_finish(request, response)
+                return response
+            if mode == "replay":
+                raise CassetteMiss(key=key, prompt=request.prompt, cassette=str(self.cassette),
+                                   nearest=self.cassette.nearest(request.to_dict()),
+                                   rerecord=self.rerecord_hint, request=request)
+        async with self._limit:
+            started = time.perf_counter()
+            result = self.transport(request)
+            response = await result if inspect.isawaitable(result) else result
+            self.calls += 1
+        response = replace(response, key=key,
+                           latency_ms=response.latency_ms or (time.perf_counter() - started) * 1000)
+        if mode == "record":
+            self.cassette.record(request.to_dict(), response.recorded(),
+                                 provenance={"answered_by": response.model, "recorded_via": "live"})
+        self.answers_used[key] = response
+        _raise_for_finish(request, response)
+        return response
+
+
+def _raise_for_finish(request: ModelRequest, response: ModelResponse) -> None:
+    if response.finish_reason == "length":
+        raise ProviderError(f"{request.prompt_name}: the answer was cut off at max_tokens="
+                            f"{request.max_tokens} (raise CHECKER_MAX_TOKENS)",
+                            status=None, retryable=False, request_key=request.key)
+    if response.finish_reason == "content_filter":
+        raise ProviderError(f"{request.prompt_name}: the provider's content filter refused the "
+                            "request", status=None, retryable=False, request_key=request.key)
+
+
+class OpenAITransport:
+    """Chat completions against any OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, llama.cpp).
+
+    Asks for strict json_schema output; in "auto" mode a server that rejects it is asked
+    again in JSON mode, and the choice is remembered. 429/5xx/timeouts are retried by the
+    openai client itself (max_retries, honouring Retry-After), never by checker.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.structured_output = settings.structured_output
+        self.client = openai.AsyncOpenAI(api_key=settings.require_api_key(),
+                                         base_url=settings.base_url,
+                                         max_retries=settings.max_retries,
+                                         timeout=settings.timeout)
+
+    async def __call__(self, request: ModelRequest) -> ModelResponse:
+        started = time.perf_counter()
+        body = wire_body(request, self.structured_output)
+        try:
+            completion = await self.client.chat.completions.create(**body)
+        except openai.BadRequestError as err:
+            if self.structured_output != "auto" or "response_format" not in str(err):
+                raise _provider_error(request, err) from None
+            self.structured_output = "json_object"  # the server lacks json_schema: JSON mode
+            body = wire_body(request, self.structured_output)
+            try:
+                completion = await self.client.chat.completions.create(**body)
+            except openai.OpenAIError as again:
+                raise _provider_error(request, again) from None
+        except openai.OpenAIError as err:
+            raise _provider_error(request, err) from None
+        return response_from_completion(completion.model_dump(), request,
+                                        latency_ms=(time.perf_counter() - started) * 1000)
+
+
+def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
+                             latency_ms: float = 0.0) -> ModelResponse:
+    """A ModelResponse from a chat.completion JSON body (live or from a batch output line)."""
+    choices = body.get("choices") or []
+    if not choices:
+        raise ProviderError(f"{request.prompt_name}: the server returned no choices",
+                            retryable=False, request_key=request.key)
+    message = choices[0].get("message") or {}
+    usage = body.get("usage") or {}
+    raw = message.get("content") or ""
+    if not raw and message.get("refusal"):
+        return ModelResponse(raw="", model=body.get("model") or request.model,
+                             finish_reason="content_filter", key=request.key, latency_ms=latency_ms)
+    return ModelResponse(raw=raw, model=body.get("model") or request.model,
+                         usage=Usage(usage.get("prompt_tokens") or 0,
+                                     usage.get("completion_tokens") or 0),
+                         finish_reason=choices[0].get("finish_reason"), key=request.key,
+                         latency_ms=latency_ms)
+
+
+def _provider_error(request: ModelRequest, err: Exception) -> ProviderError:
+    status = getattr(err, "status_code", None)
+    retryable = status in (408, 409, 429) or (status is not None and status >= 500) or isinstance(
+        err, (openai.APITimeoutError, openai.APIConnectionError))
+    detail = getattr(err, "message", None) or str(err) or type(err).__name__
+    where = f"HTTP {status}" if status else type(err).__name__
+    return ProviderError(f"{request.prompt_name}: model server failed ({where}): {detail}",
+                         status=status, retryable=retryable, request_key=request.key)

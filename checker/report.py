@@ -1,0 +1,127 @@
+"""Report: everything a run found, as one value with JSON and Markdown renderings.
+
+`Report.data` follows schemas/report.schema.json (versioned) and holds no wall-clock data,
+so the same answers always give byte-identical reports. Offsets are code-point offsets
+into each document's text as decoded from UTF-8: `text[start:end]` is the evidence.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from jsonschema import Draft202012Validator
+
+from .errors import EXIT_INCOMPLETE, EXIT_OK
+from .prompts import load_prompt, load_schema
+from .pricing import cost_usd
+
+if TYPE_CHECKING:
+    from .extract import Claim, DroppedClaim
+    from .gateway import Gateway
+    from .load import Document
+
+REPORT_SCHEMA_VERSION = "1.0"
+PROMPTS = ("extract_claims", "summarize_document")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A work item the run could not finish (its results are missing from the report)."""
+
+    stage: str
+    item: str
+    error: str
+    message: str
+    request_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    data: dict[str, Any]
+
+    @property
+    def complete(self) -> bool:
+        return not self.data["run"]["failures"]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.complete else EXIT_INCOMPLETE
+
+    def to_json(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
+
+    def to_markdown(self) -> str:
+        from .render_markdown import render_markdown
+        return render_markdown(self.data)
+
+    def validate(self) -> list[str]:
+        """Schema violations of this report (empty when it satisfies report.schema.json)."""
+        validator = Draft202012Validator(load_schema("report"))
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in validator.iter_errors(self.data)]
+
+    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md")) -> list[Path]:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        renderers = {"json": ("report.json", self.to_json), "md": ("report.md", self.to_markdown)}
+        written = []
+        for fmt in formats:
+            name, render = renderers[fmt]
+            path = out / name
+            tmp = path.with_name(name + ".tmp")
+            tmp.write_text(render(), encoding="utf-8")
+            tmp.replace(path)
+            written.append(path)
+        return written
+
+
+def claim_to_dict(claim: "Claim", text: str) -> dict[str, Any]:
+    return {"id": claim.id, "doc_id": claim.doc_id, "statement": claim.statement,
+            "quote": claim.quote, "start": claim.start, "end": claim.end,
+            "text": text[claim.start:claim.end], "alignment": claim.alignment,
+            "attributed_to": list(claim.attributed_to), "stance": claim.stance,
+            "entities": [{"name": n, "kind": k} for n, k in claim.entities],
+            "times": list(claim.times),
+            "quantities": [{"text": q.text, "value": q.value, "unit": q.unit, "hedge": q.hedge}
+                           for q in claim.quantities]}
+
+
+def build_report(*, documents: list["Document"], claims: list["Claim"], summaries: dict[str, str],
+                 dropped: list["DroppedClaim"], failures: list[Failure], gateway: "Gateway",
+                 load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
+                 contradictions: Sequence[dict[str, Any]] = (),
+                 corroborations: Sequence[dict[str, Any]] = ()) -> Report:
+    order = {d.id: i for i, d in enumerate(documents)}
+    texts = {d.id: d.text for d in documents}
+    answers = gateway.answers_used.values()
+    prompt_tokens = sum(a.usage.prompt_tokens for a in answers)
+    completion_tokens = sum(a.usage.completion_tokens for a in answers)
+    data = {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "documents": [{"id": d.id, "title": d.title, "source": d.source, "url": d.url,
+                       "published": d.published, "summary": summaries.get(d.id)}
+                      for d in documents],
+        "claims": [claim_to_dict(c, texts[c.doc_id])
+                   for c in sorted(claims, key=lambda c: (order[c.doc_id], c.start, c.end, c.id))],
+        "entities": list(entities),
+        "contradictions": list(contradictions),
+        "corroborations": list(corroborations),
+        "run": {
+            "model": gateway.settings.model,
+            "answered_by": sorted({a.model for a in answers}),
+            "prompt_versions": {name: load_prompt(name).version for name in PROMPTS},
+            "usage": {"requests": len(gateway.answers_used), "prompt_tokens": prompt_tokens,
+                      "completion_tokens": completion_tokens},
+            "cost_usd": cost_usd(gateway.settings.model, prompt_tokens, completion_tokens),
+            "cassette_keys": sorted(gateway.answers_used),
+            "ungrounded_dropped": [{"doc_id": d.doc_id, "statement": d.statement, "quote": d.quote,
+                                    "reason": d.reason} for d in dropped],
+            "failures": [{"stage": f.stage, "item": f.item, "error": f.error, "message": f.message,
+                          "request_key": f.request_key} for f in failures],
+            "load_problems": [{"path": p.path, "reason": p.reason, "message": p.message}
+                              for p in load_problems],
+        },
+    }
+    return Report(data)

@@ -1,0 +1,130 @@
+"""Settings: the only module that reads the environment.
+
+Every field is a keyword argument that falls back to a documented environment variable
+(`CHECKER_*`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`) and then to a default. Values are
+validated at construction; a bad value is a one-line ConfigurationError naming its variable.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+from .errors import ConfigurationError
+
+MODES = ("replay", "record", "live")
+STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object")
+
+# field name -> (environment variable, parser, default)
+_ENV: dict[str, tuple[str, Any, Any]] = {
+    "model": ("CHECKER_MODEL", str, "gpt-4o-mini"),
+    "mode": ("CHECKER_MODE", str, "record"),
+    "api_key": ("OPENAI_API_KEY", str, None),
+    "base_url": ("OPENAI_BASE_URL", str, None),
+    "temperature": ("CHECKER_TEMPERATURE", float, 0.0),
+    "seed": ("CHECKER_SEED", int, 7),
+    "max_tokens": ("CHECKER_MAX_TOKENS", int, 4096),
+    "timeout": ("CHECKER_TIMEOUT", float, 120.0),
+    "max_retries": ("CHECKER_MAX_RETRIES", int, 4),
+    "reasks": ("CHECKER_REASKS", int, 2),
+    "concurrency": ("CHECKER_CONCURRENCY", int, 8),
+    "requests_per_minute": ("CHECKER_RPM", int, None),
+    "tokens_per_minute": ("CHECKER_TPM", int, None),
+    "structured_output": ("CHECKER_STRUCTURED_OUTPUT", str, "auto"),
+    "chunk_tokens": ("CHECKER_CHUNK_TOKENS", int, 2000),
+    "chunk_overlap": ("CHECKER_CHUNK_OVERLAP", int, 0),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run configuration. Build with `Settings.from_env(**overrides)` or directly."""
+
+    model: str = _ENV["model"][2]
+    mode: str = _ENV["mode"][2]
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    temperature: float = 0.0
+    seed: int | None = 7
+    max_tokens: int = 4096
+    timeout: float = 120.0
+    max_retries: int = 4
+    reasks: int = 2
+    concurrency: int = 8
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
+    structured_output: str = "auto"
+    chunk_tokens: int = 2000
+    chunk_overlap: int = 0
+
+    def __post_init__(self) -> None:
+        _choice("mode", self.mode, MODES)
+        _choice("structured_output", self.structured_output, STRUCTURED_OUTPUT)
+        if not self.model:
+            raise ConfigurationError("the model name is empty (set CHECKER_MODEL or --model)",
+                                     setting="CHECKER_MODEL")
+        for name, low in (("max_tokens", 1), ("max_retries", 0), ("reasks", 0),
+                          ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0)):
+            _at_least(name, getattr(self, name), low)
+        for name in ("requests_per_minute", "tokens_per_minute"):
+            if getattr(self, name) is not None:
+                _at_least(name, getattr(self, name), 1)
+        if not 0.0 <= self.temperature <= 2.0:
+            raise _bad("temperature", self.temperature, "must be between 0 and 2")
+        if self.timeout <= 0:
+            raise _bad("timeout", self.timeout, "must be positive")
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise _bad("chunk_overlap", self.chunk_overlap, "must be smaller than chunk_tokens")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Overrides (None means "not given") beat the environment, which beats defaults."""
+        env = os.environ if environ is None else environ
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(unknown))}",
+                                     setting=sorted(unknown)[0])
+        values: dict[str, Any] = {}
+        for name, (variable, parse, default) in _ENV.items():
+            if overrides.get(name) is not None:
+                values[name] = overrides[name]
+            elif env.get(variable, "") != "":
+                try:
+                    values[name] = parse(env[variable])
+                except ValueError:
+                    raise ConfigurationError(
+                        f"{variable}={env[variable]!r} is not a valid {parse.__name__}",
+                        setting=variable, value=env[variable]) from None
+            else:
+                values[name] = default
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def require_api_key(self) -> str:
+        """The key for live calls; a one-line error naming the variable when it is missing."""
+        if not self.api_key:
+            raise ConfigurationError(
+                "OPENAI_API_KEY is not set: live model calls need it (or use --mode replay "
+                "with a recorded cassette)", setting="OPENAI_API_KEY")
+        return self.api_key
+
+
+def variable_for(name: str) -> str:
+    return _ENV[name][0]
+
+
+def _bad(name: str, value: Any, why: str) -> ConfigurationError:
+    return ConfigurationError(f"{variable_for(name)}={value!r} {why}", setting=variable_for(name),
+                              value=value)
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise _bad(name, value, f"is not one of: {', '.join(allowed)}")
+
+
+def _at_least(name: str, value: int, low: int) -> None:
+    if not isinstance(value, int) or value < low:
+        raise _bad(name, value, f"must be a whole number of at least {low}")

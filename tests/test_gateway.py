@@ -1,0 +1,182 @@
+"""The gateway over real HTTP: the openai client talking to our server on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import pytest
+
+from checker.cassette import Cassette
+from checker.errors import (CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError)
+from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.settings import Settings
+from oai_server import FakeOpenAI, Reply, completion, error
+
+VALID = json.dumps({"summary": "ok"})
+
+
+def make_gateway(server: FakeOpenAI | None, *, mode: str = "live", cassette: Cassette | None = None,
+                 **settings) -> Gateway:
+    base = dict(api_key="sk-test-not-a-real-key", max_retries=2, reasks=2, mode=mode)
+    if server is not None:
+        base["base_url"] = server.base_url
+    return Gateway(settings=Settings(**{**base, **settings}), cassette=cassette)
+
+
+def summary_request(gateway: Gateway, text: str = "Summarise this.") -> ModelRequest:
+    return gateway.request(messages=[{"role": "system", "content": "You summarise."},
+                                     {"role": "user", "content": text}],
+                           prompt="summarize_document@test", schema_id="summarize_document")
+
+
+def complete(gateway: Gateway, request: ModelRequest) -> ModelResponse:
+    return asyncio.run(gateway.complete(request))
+
+
+def test_round_trip_sends_strict_json_schema_and_returns_validated_data():
+    with FakeOpenAI() as server:
+        server.queue(VALID)
+        gateway = make_gateway(server, seed=3, temperature=0.2, max_tokens=99)
+        response = complete(gateway, summary_request(gateway))
+    assert response.data == {"summary": "ok"}
+    assert response.model == "fake-model"
+    assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (11, 7)
+    sent = server.requests[0]
+    assert sent["response_format"]["type"] == "json_schema"
+    assert sent["response_format"]["json_schema"]["strict"] is True
+    assert sent["response_format"]["json_schema"]["schema"]["required"] == ["summary"]
+    assert (sent["seed"], sent["temperature"], sent["max_tokens"]) == (3, 0.2, 99)
+    assert sent["messages"][1] == {"role": "user", "content": "Summarise this."}
+
+
+def test_429_with_retry_after_is_retried_by_the_client_after_the_wait():
+    with FakeOpenAI() as server:
+        server.queue(error(429, "slow down", headers={"retry-after": "1"}), VALID)
+        gateway = make_gateway(server)
+        response = complete(gateway, summary_request(gateway))
+    assert response.data == {"summary": "ok"}
+    assert len(server.requests) == 2
+    assert server.arrivals[1] - server.arrivals[0] >= 0.95  # waited as the server asked
+
+
+def test_schema_violation_is_reasked_with_the_validators_message():
+    with FakeOpenAI() as server:
+        server.queue(json.dumps({"summary": 42}), VALID)
+        gateway = make_gateway(server)
+        response = complete(gateway, summary_request(gateway))
+    assert response.data == {"summary": "ok"}
+    reask = server.requests[1]["messages"]
+    assert reask[2] == {"role": "assistant", "content": '{"summary": 42}'}
+    assert "$['summary']: 42 is not of type 'string'" in reask[3]["content"]
+
+
+def test_reasks_are_bounded_and_end_in_extraction_failed():
+    with FakeOpenAI() as server:
+        server.queue("not json", "still not json")
+        gateway = make_gateway(server, reasks=1)
+        with pytest.raises(ExtractionFailed) as failed:
+            complete(gateway, summary_request(gateway))
+    assert failed.value.attempts == 2
+    assert "not valid JSON" in str(failed.value.last_error)
+    assert len(server.requests) == 2
+
+
+def test_server_without_json_schema_support_gets_json_mode():
+    with FakeOpenAI() as server:
+        server.queue(error(400, "response_format json_schema is not supported"), VALID, VALID)
+        gateway = make_gateway(server)
+        complete(gateway, summary_request(gateway, "one"))
+        complete(gateway, summary_request(gateway, "two"))
+    formats = [r["response_format"]["type"] for r in server.requests]
+    assert formats == ["json_schema", "json_object", "json_object"]
+
+
+def test_persistent_5xx_becomes_a_provider_error_with_status():
+    with FakeOpenAI() as server:
+        server.queue(*[error(503, "overloaded")] * 3)
+        gateway = make_gateway(server, max_retries=2)
+        with pytest.raises(ProviderError) as failed:
+            complete(gateway, summary_request(gateway))
+    assert (failed.value.status, failed.value.retryable) == (503, True)
+    assert len(server.requests) == 3  # one call and the client's two retries, nothing more
+
+
+def test_truncated_answer_is_a_provider_error_not_a_reask():
+    with FakeOpenAI() as server:
+        server.queue(Reply(200, completion('{"summ', finish_reason="length")))
+        gateway = make_gateway(server)
+        with pytest.raises(ProviderError, match="cut off at max_tokens"):
+            complete(gateway, summary_request(gateway))
+    assert len(server.requests) == 1
+
+
+def test_record_then_replay_without_a_server(tmp_path):
+    path = tmp_path / "cassette.jsonl"
+    with FakeOpenAI() as server:
+        server.queue(VALID)
+        gateway = make_gateway(server, mode="record", cassette=Cassette(path))
+        recorded = complete(gateway, summary_request(gateway))
+    entry = json.loads(path.read_text().splitlines()[0])
+    assert entry["provenance"]["answered_by"] == "fake-model"
+    assert entry["provenance"]["recorded_via"] == "live"
+    assert "sk-test" not in path.read_text()
+    replayer = make_gateway(None, mode="replay", cassette=Cassette(path), api_key=None)
+    replayed = complete(replayer, summary_request(replayer))
+    assert replayed.data == recorded.data and replayed.from_cassette
+    assert replayer.calls == 0
+
+
+def test_replay_miss_names_the_nearest_request_and_how_to_rerecord(tmp_path):
+    path = tmp_path / "cassette.jsonl"
+    with FakeOpenAI() as server:
+        server.queue(VALID)
+        gateway = make_gateway(server, mode="record", cassette=Cassette(path))
+        complete(gateway, summary_request(gateway, "Summarise this."))
+    replayer = make_gateway(None, mode="replay", cassette=Cassette(path), api_key=None)
+    with pytest.raises(CassetteMiss) as miss:
+        complete(replayer, summary_request(replayer, "Summarise that."))
+    message = str(miss.value)
+    assert "summarize_document@test" in message
+    assert "messages[1] (user) from character 12: recorded 'Summarise this.' vs requested 'Summarise that.'" in message
+    assert "--mode record" in message and "checker export" in message
+    assert miss.value.nearest.key == json.loads(path.read_text())["key"]
+
+
+def test_missing_key_on_a_live_call_is_one_line_naming_the_variable(tmp_path):
+    gateway = Gateway(settings=Settings(mode="record", api_key=None),
+                      cassette=Cassette(tmp_path / "c.jsonl"))
+    with pytest.raises(ConfigurationError) as err:
+        complete(gateway, summary_request(gateway))
+    assert err.value.setting == "OPENAI_API_KEY"
+    assert "\n" not in str(err.value)
+
+
+def test_any_callable_is_a_transport():
+    seen = []
+
+    def transport(request: ModelRequest) -> ModelResponse:
+        seen.append(request)
+        return ModelResponse(raw=VALID, model="my-model")
+
+    gateway = Gateway(settings=Settings(mode="live"), transport=transport)
+    assert complete(gateway, summary_request(gateway)).data == {"summary": "ok"}
+    assert seen[0].schema_id == "summarize_document"
+
+
+def test_request_key_changes_with_any_field_that_changes_the_answer():
+    gateway = make_gateway(None)
+    base = summary_request(gateway)
+    assert base.key.startswith("v1:") and len(base.key) == 67
+    assert summary_request(gateway).key == base.key
+    assert summary_request(gateway, "Other text.").key != base.key
+    from dataclasses import replace
+    for change in ({"model": "other"}, {"seed": 8}, {"temperature": 0.5}, {"max_tokens": 5},
+                   {"prompt": "summarize_document@v2"}):
+        assert replace(base, **change).key != base.key
+
+
+def test_the_network_beyond_loopback_is_blocked():
+    from pytest_socket import SocketConnectBlockedError
+    with pytest.raises(SocketConnectBlockedError):
+        socket.create_connection(("192.0.2.1", 443), timeout=1)
