@@ -46,7 +46,7 @@ def claim_features(claim: Claim, entity_ids: Sequence[str]) -> set[str]:
 
 
 def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
-                 max_group: int = 12, neighbours: int = 8, min_similarity: float = 0.18,
+                 max_group: int = 20, neighbours: int = 8, min_similarity: float = 0.18,
                  max_postings: int | None = None) -> list[Group]:
     """Candidate groups of two or more claims; deterministic for the same input."""
     ordered = sorted(claims, key=lambda c: c.id)

@@ -87,7 +87,7 @@ class MergeReason(NamedTuple):
 @dataclass(frozen=True)
 class Entity:
     id: str                          # short_id("e", [name, kind])
-    name: str                        # the most complete, then most frequent, spelling
+    name: str                        # the most complete spelling, used by the most documents
     kind: str
     aliases: tuple[str, ...]         # every other spelling, sorted
     mentions: tuple[Mention, ...]    # sorted by (doc_id, start)
@@ -295,6 +295,10 @@ class _Resolver:
         self.texts = texts
         self.decisions = decisions
         self.counts = Counter(entity for claim in claims for entity in claim.entities)
+        # How many documents use a spelling beats how often: one outlet repeating a misspelling
+        # ("Bremer") must not outvote the others.
+        self.doc_counts = Counter(entity for doc_id, entity in
+                                  {(c.doc_id, e) for c in claims for e in c.entities})
         self.nodes = sorted(self.counts)
         self.index = {node: i for i, node in enumerate(self.nodes)}
         self.names = [_parse_name(surface, kind) for surface, kind in self.nodes]
@@ -314,11 +318,13 @@ class _Resolver:
                 self.clusters.forbidden[j].add(i)
 
     def display_order(self, i: int) -> tuple:
-        """Best display name first: a plain name, the most complete, the most frequent."""
+        """Best display name first: a plain name, the most complete, used by the most documents,
+        the most frequent."""
         name = self.names[i]
         complete = sum(len(word) > 1 for word in name.key)
         return (name.kind == "other", name.is_role, bool(name.title), name.possessive, -complete,
-                -self.counts[self.nodes[i]], name.surface, name.kind)
+                -self.doc_counts[self.nodes[i]], -self.counts[self.nodes[i]], name.surface,
+                name.kind)
 
     def _confirmed_pairs(self) -> list[tuple[int, int, bool]]:
         by_surface: dict[str, list[int]] = defaultdict(list)
@@ -489,7 +495,7 @@ class _Resolver:
             # Ties in frequency go to the spelling whose words the others share most (Bremmer).
             shared = Counter(word for m in members for word in set(self.names[m].key))
             agreement = {m: sum(shared[word] - 1 for word in set(self.names[m].key)) for m in members}
-            head = min(members, key=lambda m: (self.display_order(m)[:6], -agreement[m],
+            head = min(members, key=lambda m: (self.display_order(m)[:7], -agreement[m],
                                                self.display_order(m)))
             name, kind = self.names[head].surface, self.names[head].kind
             entity_id = short_id("e", [name, kind])

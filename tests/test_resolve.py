@@ -320,3 +320,14 @@ def test_ambiguous_pairs_name_known_spellings():
     spellings = {name for claim in CLAIMS for name, _ in claim.entities}
     assert EXPECTED.ambiguous and all(isinstance(p, AmbiguousPair) for p in EXPECTED.ambiguous)
     assert all(p.a in spellings and p.b in spellings for p in EXPECTED.ambiguous)
+
+
+def test_display_name_is_the_spelling_most_outlets_use_not_one_outlets_repetition():
+    story = Story(a="Ian Bremer said it. Ian Bremer repeated it. Ian Bremer insisted.",
+                  b="Ian Bremmer wrote a newsletter.", c="Ian Bremmer told subscribers.")
+    for sentence in ("Ian Bremer said it", "Ian Bremer repeated it", "Ian Bremer insisted"):
+        story.claim("a", sentence, person("Ian Bremer"))
+    story.claim("b", "Ian Bremmer wrote a newsletter", person("Ian Bremmer"))
+    story.claim("c", "Ian Bremmer told subscribers", person("Ian Bremmer"))
+    entity = entity_named(story.resolve(), "Ian Bremer")
+    assert (entity.name, entity.aliases) == ("Ian Bremmer", ("Ian Bremer",))
