@@ -131,5 +131,8 @@ def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
             "batch_output": path.name, "batch_line_id": item.get("id"), **(provenance or {})})
         summary.imported += 1
     left = {k: v for k, v in pending.items() if k not in cassette}
-    _write_lines(pending_path(cassette), (json.dumps(r, ensure_ascii=False) for r in left.values()))
+    if left:
+        _write_lines(pending_path(cassette), (json.dumps(r, ensure_ascii=False) for r in left.values()))
+    else:
+        pending_path(cassette).unlink(missing_ok=True)
     return summary

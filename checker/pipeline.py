@@ -1,6 +1,7 @@
 """Pipeline: the stages in a straight line, each stage's model calls in flight together.
 
-load -> chunk -> extract -> summarise -> resolve -> group -> judge -> report.
+load -> chunk -> extract -> summarise -> resolve (+ confirm ambiguous names) -> group -> judge
+-> findings -> report.
 When a stage needs answers the cassette lacks, replay mode raises the first CassetteMiss;
 collecting for the batch path raises AnswersPending with every missing request of that
 stage. A provider failure on one item is recorded and the run finishes the rest.
@@ -11,13 +12,20 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
+from datetime import date
+
 from .chunk import chunk_document
+from .confirm_entities import batches, confirm_pairs
 from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
                      ExtractionFailed, ProviderError)
 from .extract import ChunkExtraction, extract_chunk, merge_overlapping
+from .findings import build_findings, story_of
 from .gateway import Gateway
+from .group import group_claims
+from .judge import describe_normalised, judge_group
 from .load import Document
-from .report import Failure, Report, build_report
+from .report import Failure, Report, build_report, entity_to_dict
+from .resolve import resolve_entities
 from .summarize import summarize_document
 
 T = TypeVar("T")
@@ -92,10 +100,32 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
     for doc_id, parts in chunk_summaries.items():
         if len(parts) == 1:
             summaries[doc_id] = parts[0]
+
+    texts = {d.id: d.text for d in documents}
+    resolution = resolve_entities(claims, texts)
+    if resolution.ambiguous:
+        decided = await runner.gather("confirm_entities", {
+            name: confirm_pairs(gateway, pairs, claims, texts)
+            for name, pairs in batches(resolution.ambiguous).items()})
+        confirmed = {pair: same for answer in decided.values() for pair, same in answer.items()}
+        resolution = resolve_entities(claims, texts, confirmed=confirmed)
+
+    claims_by_id = {c.id: c for c in claims}
+    groups = group_claims(claims, resolution.claim_entities)
+    published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
+    describe = describe_normalised(published)
+    judgements = await runner.gather("judge", {
+        g.id: judge_group(gateway, g, claims_by_id, by_id, describe) for g in groups})
+    story = story_of(documents, claims, resolution.claim_entities)
+    contradictions, corroborations, suppressed = build_findings(
+        [judgements[g.id] for g in groups if g.id in judgements], claims_by_id, documents, story)
     return build_report(documents=list(documents), claims=claims, summaries=summaries,
                         dropped=[d for e in extractions.values() for d in e.dropped],
                         failures=runner.failures, gateway=gateway,
-                        load_problems=list(load_problems))
+                        load_problems=list(load_problems),
+                        entities=[entity_to_dict(e) for e in resolution.entities],
+                        contradictions=contradictions, corroborations=corroborations,
+                        suppressed=suppressed, groups_judged=len(judgements))
 
 
 def run(documents: Sequence[Document], gateway: Gateway, **options: Any) -> Report:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .load import Document
 
 REPORT_SCHEMA_VERSION = "1.0"
-PROMPTS = ("extract_claims", "summarize_document")
+PROMPTS = ("extract_claims", "summarize_document", "confirm_entities", "judge_group")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,15 @@ class Report:
         return written
 
 
+def entity_to_dict(entity: Any) -> dict[str, Any]:
+    return {"id": entity.id, "name": entity.name, "kind": entity.kind,
+            "aliases": list(entity.aliases),
+            "mentions": [{"doc_id": m.doc_id, "start": m.start, "end": m.end, "text": m.text}
+                         for m in entity.mentions],
+            "merges": [{"alias": r.alias, "rule": r.rule, "evidence": r.evidence}
+                       for r in entity.merges]}
+
+
 def claim_to_dict(claim: "Claim", text: str) -> dict[str, Any]:
     return {"id": claim.id, "doc_id": claim.doc_id, "statement": claim.statement,
             "quote": claim.quote, "start": claim.start, "end": claim.end,
@@ -92,7 +101,8 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                  dropped: list["DroppedClaim"], failures: list[Failure], gateway: "Gateway",
                  load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
                  contradictions: Sequence[dict[str, Any]] = (),
-                 corroborations: Sequence[dict[str, Any]] = ()) -> Report:
+                 corroborations: Sequence[dict[str, Any]] = (),
+                 suppressed: Sequence[dict[str, Any]] = (), groups_judged: int = 0) -> Report:
     order = {d.id: i for i, d in enumerate(documents)}
     texts = {d.id: d.text for d in documents}
     answers = gateway.answers_used.values()
@@ -116,6 +126,8 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                       "completion_tokens": completion_tokens},
             "cost_usd": cost_usd(gateway.settings.model, prompt_tokens, completion_tokens),
             "cassette_keys": sorted(gateway.answers_used),
+            "groups_judged": groups_judged,
+            "suppressed_as_compatible": list(suppressed),
             "ungrounded_dropped": [{"doc_id": d.doc_id, "statement": d.statement, "quote": d.quote,
                                     "reason": d.reason} for d in dropped],
             "failures": [{"stage": f.stage, "item": f.item, "error": f.error, "message": f.message,

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from checker.quantity import read_number
@@ -19,6 +19,8 @@ from checker.quantity import read_number
 GRANULARITIES = ("day", "week", "month", "season", "quarter", "half", "year", "open", "unresolved")
 NEEDS_PUBLICATION_DATE = "needs publication date"
 NOT_UNDERSTOOD = "not understood"
+RELATIVE_TO_EVENT = "counted from an event in the story, not from publication"
+SAID_AT_UNKNOWN_TIME = "counted from when the quoted words were said, which is unknown"
 # Longer than any time expression a model would extract; also bounds the work done on adversarial input.
 MAX_TEXT_LENGTH = 120
 
@@ -109,6 +111,10 @@ class _NeedsPublished(Exception):
     """Raised inside the parser by any reading that is relative to a publication date we do not have."""
 
 
+class _RelativeToEvent(Exception):
+    """Raised by offsets counted from an event in the story ("18 months prior"), not from publication."""
+
+
 def resolve_time(text: str, published: dt.date | None) -> TimeInterval:
     """Read `text` into an interval; relative words resolve against `published`. Never raises on any string:
     what needs a missing publication date, or is not understood, comes back unresolved with the reason."""
@@ -120,11 +126,25 @@ def resolve_time(text: str, published: dt.date | None) -> TimeInterval:
             span = _parse(s, published)
         except _NeedsPublished:
             reason = NEEDS_PUBLICATION_DATE
+        except _RelativeToEvent:
+            reason = RELATIVE_TO_EVENT
         except (ValueError, OverflowError):  # a date that does not exist, or lies beyond the calendar
             span = None
     if span is None:
         return TimeInterval(text, None, None, "unresolved", reason=reason)
     return TimeInterval(text, span.start, span.end, span.granularity, span.open_start, span.open_end)
+
+
+def resolve_in_context(text: str, published: dt.date | None, *, quoted: bool) -> TimeInterval:
+    """Like resolve_time, but inside a direct quotation "ago" and "last month" count from the
+    moment of speaking, not from publication: a 2024 article quoting a 2022 tweet's "18 months
+    ago" must not resolve to 2023. Absolute dates in quotations still resolve."""
+    if not quoted:
+        return resolve_time(text, published)
+    reading = resolve_time(text, None)
+    if reading.reason == NEEDS_PUBLICATION_DATE:
+        return replace(reading, reason=SAID_AT_UNKNOWN_TIME)
+    return reading
 
 
 def _normalise(text: str) -> str:
@@ -253,6 +273,10 @@ def _parse_offset(s: str, pub: dt.date | None, hedged: bool) -> _Span | None:
     if count is None:
         return None
     low, high, vague = count
+    if m.group("direction") in ("earlier", "prior", "before", "previously"):
+        # "18 months prior" counts back from something the story describes (a tweet, a meeting),
+        # which may be years before publication: resolving it against publication would invent dates.
+        raise _RelativeToEvent
     if m.group("half"):
         low, high = low + 0.5, high + 0.5
     unit, bound, pub = m.group("unit"), m.group("bound") or "", _need(pub)

@@ -36,10 +36,19 @@ def passage_of(body: dict[str, Any]) -> str:
     return found.group(2) if found else ""
 
 
+def schema_of(body: dict[str, Any]) -> str:
+    return body["response_format"].get("json_schema", {}).get("name", "")
+
+
 def first_sentence_model(body: dict[str, Any]) -> str:
-    """A stand-in model for HTTP tests: one claim quoting the passage's first sentence."""
-    if body["response_format"].get("json_schema", {}).get("name") == "summarize_document":
+    """A stand-in model for HTTP tests: one claim quoting the passage's first sentence; every
+    judged group's first two claims agree."""
+    if schema_of(body) == "summarize_document":
         return json.dumps({"summary": "A summary of the passages."})
+    if schema_of(body) == "judge_group":
+        labels = re.findall(r"^\[(C\d+)\]", body["messages"][1]["content"], re.M)
+        return json.dumps({"conflicts": [], "compatible": [], "unrelated": labels[2:],
+                           "agreements": [{"statement": "The same opening.", "claims": labels[:2]}]})
     passage = passage_of(body)
     sentence = re.split(r"(?<=[.!?])\s", passage.strip(), maxsplit=1)[0]
     return json.dumps({"summary": f"A passage of {count_tokens(passage)} tokens.", "claims": [{

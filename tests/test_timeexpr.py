@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.timeexpr import (NEEDS_PUBLICATION_DATE, NOT_UNDERSTOOD, TimeInterval, resolve_time,
+from checker.timeexpr import (NEEDS_PUBLICATION_DATE, NOT_UNDERSTOOD, RELATIVE_TO_EVENT, SAID_AT_UNKNOWN_TIME, resolve_in_context, TimeInterval, resolve_time,
                               times_conflict)
 
 D = dt.date
@@ -181,8 +181,22 @@ def test_n_units_ago_covers_the_rounding_of_the_offset_and_the_calendar_unit():
 def test_hedged_offsets_widen_by_a_quarter_of_the_offset():
     exact, hedged = span("18 months ago"), span("about 18 months ago")
     assert hedged[0] < exact[0] - dt.timedelta(days=100) and hedged[1] > exact[1] + dt.timedelta(days=100)
-    assert span("roughly two weeks prior") == span("about two weeks ago")
     assert not conflict("about 18 months ago", "July 2021")
+
+
+def test_offsets_counted_from_an_event_in_the_story_stay_unresolved():
+    # "18 months prior" in a 2024 article counts back from a 2022 tweet, not from publication.
+    for text in ("18 months prior", "roughly two weeks prior", "a year earlier", "two days before"):
+        reading = resolve_time(text, D(2024, 10, 25))
+        assert not reading.resolved and reading.reason == RELATIVE_TO_EVENT
+        assert not times_conflict(reading, resolve_time("around April 2021", None))
+
+
+def test_relative_times_inside_quotations_count_from_an_unknown_moment():
+    quoted = resolve_in_context("about 18 months ago", D(2024, 10, 25), quoted=True)
+    assert not quoted.resolved and quoted.reason == SAID_AT_UNKNOWN_TIME
+    assert resolve_in_context("about 18 months ago", D(2024, 10, 25), quoted=False).resolved
+    assert resolve_in_context("October 2022", None, quoted=True).start == D(2022, 10, 1)
 
 
 def test_around_a_month_widens_by_a_month():

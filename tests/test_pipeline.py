@@ -1,0 +1,105 @@
+"""The whole pipeline over real HTTP: record, replay with the network gone, export/import."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from conftest import first_sentence_model
+from oai_server import FakeOpenAI
+
+OPENING = "Officials met on Monday. They said little else."
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for name, text in {"a": OPENING + "\n\nMore text follows here.",
+                       "b": "date 2024-10-25 " + OPENING + " A second outlet adds detail.",
+                       "c": "Officials met on Monday, a third report says. Nothing else."}.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def report_files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("report.json", "report.md")}
+
+
+def test_record_then_replay_gives_byte_identical_reports(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-value")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(["report", str(corpus), "--cassette", str(cassette), "--mode", "record",
+                     "--out", str(tmp_path / "recorded"), "--quiet"])
+        calls = len(server.requests)
+    assert code == 0 and calls >= 4  # three extractions and at least one judged group
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    code = main(["report", str(corpus), "--cassette", str(cassette), "--mode", "replay",
+                 "--out", str(tmp_path / "replayed"), "--quiet"])
+    assert code == 0
+    assert report_files(tmp_path / "recorded") == report_files(tmp_path / "replayed")
+    data = json.loads((tmp_path / "replayed" / "report.json").read_text())
+    assert len(data["claims"]) == 3 and data["run"]["usage"]["requests"] == calls
+    for path in (cassette, tmp_path / "replayed" / "report.json", tmp_path / "replayed" / "report.md"):
+        assert "sk-test-secret-value" not in path.read_text()
+
+
+def test_export_answer_import_round_trip_through_batch_files(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    stages = []
+    for round_number in range(5):
+        requests = tmp_path / f"requests-{round_number}.jsonl"
+        assert main(["export", str(corpus), "--cassette", str(cassette), "--out", str(requests),
+                     "--json"]) == 0
+        exported = json.loads(capsys.readouterr().out)
+        if exported["exported"] == 0:
+            break
+        stages.append(exported["stage"])
+        lines = [json.loads(line) for line in requests.read_text().splitlines()]
+        assert len(lines) == exported["exported"]
+        for line in lines:  # the OpenAI Batch API input format, also read by vLLM run_batch
+            assert set(line) == {"custom_id", "method", "url", "body"}
+            assert (line["method"], line["url"]) == ("POST", "/v1/chat/completions")
+            assert line["custom_id"].startswith("v1:") and line["body"]["messages"]
+        answers = tmp_path / f"answers-{round_number}.jsonl"
+        answers.write_text("".join(json.dumps({  # what a batch runner writes back
+            "id": f"batch_req_{n}", "custom_id": line["custom_id"], "error": None,
+            "response": {"status_code": 200, "request_id": f"req_{n}", "body": {
+                "id": f"chatcmpl-{n}", "object": "chat.completion", "model": "batch-model",
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                    "role": "assistant", "content": first_sentence_model(line["body"])}}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}}}) + "\n"
+            for n, line in enumerate(lines)))
+        assert main(["import", str(answers), "--cassette", str(cassette), "--json"]) == 0
+        imported = json.loads(capsys.readouterr().out)
+        assert imported == {"imported": len(lines), "already_recorded": 0, "invalid": 0,
+                            "failed": 0, "unknown": 0}
+    assert stages == ["extract", "judge"]
+    entries = [json.loads(line) for line in cassette.read_text().splitlines()]
+    assert {e["provenance"]["recorded_via"] for e in entries} == {"batch-import"}
+    assert {e["provenance"]["answered_by"] for e in entries} == {"batch-model"}
+    assert main(["report", str(corpus), "--cassette", str(cassette), "--mode", "replay",
+                 "--out", str(tmp_path / "out"), "--quiet"]) == 0
+
+
+def test_importing_an_answer_twice_records_it_once(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    requests = tmp_path / "requests.jsonl"
+    main(["export", str(corpus), "--cassette", str(cassette), "--out", str(requests)])
+    line = json.loads(requests.read_text().splitlines()[0])
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(json.dumps({"id": "b1", "custom_id": line["custom_id"], "error": None,
+                                   "response": {"status_code": 200, "body": {
+                                       "model": "m", "choices": [{"message": {
+                                           "content": first_sentence_model(line["body"])},
+                                           "finish_reason": "stop"}]}}}) + "\n")
+    main(["import", str(answers), "--cassette", str(cassette)])
+    main(["import", str(answers), "--cassette", str(cassette), "--json"])
+    assert json.loads(capsys.readouterr().out)["already_recorded"] == 1
+    assert len(cassette.read_text().splitlines()) == 1
