@@ -94,6 +94,18 @@ def normalisers_find_compatible(conflict: Conflict, claims: Mapping[str, Claim],
     return f"{conflict.type} values overlap once normalised ({shown})"
 
 
+def unresolved_times(claims: Iterable[Claim], published: Mapping[str, date | None]) -> list[dict]:
+    """Every time expression the normalisers could not place, and why (never guessed)."""
+    out = []
+    for claim in sorted(claims, key=lambda c: (c.doc_id, c.start, c.id)):
+        for text in claim.times:
+            reading = resolve_in_context(text, published.get(claim.doc_id), quoted=claim.stance == "quoted")
+            if not reading.resolved:
+                out.append({"doc_id": claim.doc_id, "claim_id": claim.id, "text": text,
+                            "reason": reading.reason})
+    return out
+
+
 def evidence_sentence(claim: Claim, text: str) -> str:
     """The sentence(s) around a claim's evidence, normalised: stable across models' quote choices."""
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, claim.start)]

@@ -19,7 +19,7 @@ from .confirm_entities import batches, confirm_pairs
 from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
                      ExtractionFailed, ProviderError)
 from .extract import ChunkExtraction, extract_chunk, merge_overlapping
-from .findings import build_findings, story_of
+from .findings import build_findings, story_of, unresolved_times
 from .gateway import Gateway
 from .group import group_claims
 from .judge import describe_normalised, judge_group
@@ -125,7 +125,8 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                         load_problems=list(load_problems),
                         entities=[entity_to_dict(e) for e in resolution.entities],
                         contradictions=contradictions, corroborations=corroborations,
-                        suppressed=suppressed, groups_judged=len(judgements))
+                        suppressed=suppressed, groups_judged=len(judgements),
+                        unresolved_times=unresolved_times(claims, published))
 
 
 def run(documents: Sequence[Document], gateway: Gateway, **options: Any) -> Report:

@@ -59,8 +59,14 @@ def render_markdown(data: dict[str, Any]) -> str:
               f" + {run['usage']['completion_tokens']} completion tokens)",
               f"- claims dropped because their quote was not found in the source: "
               f"{len(run['ungrounded_dropped'])}"]
+    if run.get("unresolved_times"):
+        lines.append(f"- time expressions that could not be placed on a calendar: "
+                     f"{len(run['unresolved_times'])} (see below)")
     for failure in run["failures"]:
         lines.append(f"- incomplete: {failure['stage']} {failure['item']}: {failure['message']}")
     for problem in run["load_problems"]:
         lines.append(f"- input skipped: {problem['message']}")
+    if run.get("unresolved_times"):
+        lines += ["", "### Times not resolved", "", "| document | expression | why |", "|---|---|---|"]
+        lines += [f"| `{t['doc_id']}` | {t['text']} | {t['reason']} |" for t in run["unresolved_times"]]
     return "\n".join(lines).rstrip() + "\n"

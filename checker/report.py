@@ -102,7 +102,8 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                  load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
                  contradictions: Sequence[dict[str, Any]] = (),
                  corroborations: Sequence[dict[str, Any]] = (),
-                 suppressed: Sequence[dict[str, Any]] = (), groups_judged: int = 0) -> Report:
+                 suppressed: Sequence[dict[str, Any]] = (), groups_judged: int = 0,
+                 unresolved_times: Sequence[dict[str, Any]] = ()) -> Report:
     order = {d.id: i for i, d in enumerate(documents)}
     texts = {d.id: d.text for d in documents}
     answers = gateway.answers_used.values()
@@ -128,6 +129,7 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
             "cassette_keys": sorted(gateway.answers_used),
             "groups_judged": groups_judged,
             "suppressed_as_compatible": list(suppressed),
+            "unresolved_times": list(unresolved_times),
             "ungrounded_dropped": [{"doc_id": d.doc_id, "statement": d.statement, "quote": d.quote,
                                     "reason": d.reason} for d in dropped],
             "failures": [{"stage": f.stage, "item": f.item, "error": f.error, "message": f.message,
