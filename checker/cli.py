@@ -17,9 +17,11 @@ from . import __version__
 from .api import gather_documents
 from .batch import export_requests, import_answers, read_pending
 from .cassette import Cassette
-from .errors import EXIT_OK, EXIT_USAGE, AnswersPending, CheckerError
+from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
 from .gateway import Gateway
 from .pipeline import run_async
+from .estimate import estimate_run
+from .findings import SEVERITIES
 from .settings import MODES, Settings
 
 
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write report.json and report.md for a set of articles")
     _common(report)
     report.add_argument("--out", default="report", help="output folder (default: report)")
+    report.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding at or above "
+                        "this severity is reported (a CI gate)")
     report.add_argument("--mode", choices=MODES, help="replay: recorded answers only; record: ask "
                         "the model on a miss and record (default); live: ask, record nothing")
 
@@ -56,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--cassette", required=True)
     imp.add_argument("--note", help="provenance note stored with every imported answer")
     imp.add_argument("--json", action="store_true")
+
+    estimate = sub.add_parser("estimate", help="model calls, tokens and cost of a run, before "
+                              "spending anything")
+    _common(estimate)
+    estimate.add_argument("--prices", help="JSON file {model: [input, output]} in USD per 1M tokens")
 
     tape = sub.add_parser("cassette", help="list a cassette's recorded answers")
     tape.add_argument("path")
@@ -100,7 +109,40 @@ def cmd_report(args: argparse.Namespace) -> int:
               f"{summary['contradictions']} contradictions, {gateway.calls} model calls", file=sys.stderr)
     for failure in report.data["run"]["failures"]:
         print(f"incomplete: {failure['message']}", file=sys.stderr)
-    return report.exit_code
+    if report.exit_code != EXIT_OK:
+        return report.exit_code
+    gate = [f for f in report.data["contradictions"]
+            if args.fail_on and SEVERITIES.index(f["severity"]) <= SEVERITIES.index(args.fail_on)]
+    if gate:
+        print(f"{len(gate)} findings at or above {args.fail_on} severity", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    settings = _settings(args, mode="replay")
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
+    prices = None
+    if args.prices:
+        try:
+            prices = {k: tuple(v) for k, v in json.loads(Path(args.prices).read_text()).items()}
+        except (OSError, ValueError, TypeError) as err:
+            raise InputError(f"cannot read price table {args.prices}: {err}", path=args.prices,
+                             reason="bad-prices") from None
+    result = estimate_run(documents, gateway, prices).as_dict()
+    if args.json:
+        print(json.dumps(result))
+        return EXIT_OK
+    for stage in result["stages"]:
+        kind = "requests rendered and counted" if stage["exact"] else "extrapolated"
+        print(f"{stage['stage']:<18} {stage['calls']:>6} calls {stage['prompt_tokens']:>10,} prompt "
+              f"+ {stage['completion_tokens']:>10,} completion tokens ({kind})")
+    cost = "unknown (no price for this model)" if result["cost_usd"] is None \
+        else f"${result['cost_usd']:.4f}"
+    print(f"{'total':<18} {result['calls']:>6} calls {result['prompt_tokens']:>10,} prompt "
+          f"+ {result['completion_tokens']:>10,} completion tokens; {result['model']}: {cost}")
+    return EXIT_OK
 
 
 def _rerecord_hint(args: argparse.Namespace) -> str:
@@ -167,7 +209,7 @@ def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 COMMANDS = {"report": cmd_report, "export": cmd_export, "import": cmd_import,
-            "cassette": cmd_cassette}
+            "estimate": cmd_estimate, "cassette": cmd_cassette}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,89 @@
+"""The command line as a user meets it: exit codes, one-line errors, estimate, cassette listing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.cli import main
+from conftest import CORPUS, SAMPLE_CASSETTE
+
+REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_exit_0_writes_the_reports(tmp_path, capsys):
+    code, _, err = run(capsys, "report", str(CORPUS), *REPLAY, "--out", str(tmp_path))
+    assert code == 0 and err == ""
+    assert {p.name for p in tmp_path.iterdir()} >= {"report.json", "report.md"}
+
+
+def test_exit_1_when_findings_reach_the_fail_on_severity(tmp_path, capsys):
+    code, _, err = run(capsys, "report", str(CORPUS), *REPLAY, "--out", str(tmp_path), "--fail-on", "high")
+    data = json.loads((tmp_path / "report.json").read_text())
+    highs = [f for f in data["contradictions"] if f["severity"] == "high"]
+    assert code == 1 and highs and f"{len(highs)} findings at or above high" in err
+
+
+def test_exit_2_for_bad_input_with_one_line_and_no_traceback(tmp_path, capsys):
+    code, _, err = run(capsys, "report", str(tmp_path / "missing"), *REPLAY, "--out", str(tmp_path))
+    assert code == 2
+    assert err.startswith("checker: error: ") and err.count("\n") == 1 and "Traceback" not in err
+    (tmp_path / "empty.txt").write_text("")
+    code, _, err = run(capsys, "report", str(tmp_path / "empty.txt"), *REPLAY, "--out", str(tmp_path))
+    assert code == 2 and "empty" in err
+
+
+def test_exit_2_for_a_misspelt_setting(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CHECKER_CONCURRENCY", "eight")
+    code, _, err = run(capsys, "report", str(CORPUS), "--out", str(tmp_path), "--quiet")
+    assert code == 2 and "CHECKER_CONCURRENCY='eight'" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["report", str(CORPUS), "--mode", "replya"])
+    assert usage.value.code == 2
+
+
+def test_exit_3_when_recorded_answers_are_missing(tmp_path, capsys):
+    (tmp_path / "story.txt").write_text("A story that nobody has recorded answers for.")
+    code, _, err = run(capsys, "report", str(tmp_path / "story.txt"), *REPLAY, "--out", str(tmp_path))
+    assert code == 3 and "cassette miss for prompt 'extract_claims@" in err and "To re-record" in err
+
+
+def test_estimate_matches_the_recorded_run_within_five_percent(capsys):
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(SAMPLE_CASSETTE), "--json")
+    estimate = json.loads(out)
+    recorded = [json.loads(line)["response"]["usage"] for line in SAMPLE_CASSETTE.read_text().splitlines()]
+    actual = sum(u["prompt_tokens"] for u in recorded)
+    assert code == 0 and estimate["calls"] == len(recorded)
+    assert abs(estimate["prompt_tokens"] - actual) / actual < 0.05
+    assert all(stage["exact"] for stage in estimate["stages"])
+
+
+def test_estimate_without_answers_counts_extraction_and_extrapolates_judging(capsys, tmp_path):
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tmp_path / "none.jsonl"), "--json")
+    stages = {s["stage"]: s for s in json.loads(out)["stages"]}
+    assert stages["extract"]["exact"] and stages["extract"]["calls"] == 5
+    assert not stages["judge"]["exact"] and stages["judge"]["calls"] > 0
+    assert not (tmp_path / "none.jsonl").exists()  # estimating never records anything
+
+
+def test_estimate_takes_a_price_table(tmp_path, capsys):
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"gpt-4o-mini": [1000.0, 0.0]}))
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(SAMPLE_CASSETTE),
+                       "--prices", str(prices), "--json")
+    data = json.loads(out)
+    assert data["cost_usd"] == pytest.approx(data["prompt_tokens"] * 1000.0 / 1e6)
+
+
+def test_cassette_listing_shows_provenance(capsys):
+    code, out, _ = run(capsys, "cassette", str(SAMPLE_CASSETTE), "--json")
+    listing = json.loads(out)
+    assert code == 0 and listing["pending"] == 0 and not listing["torn_tail"]
+    assert {e["recorded_via"] for e in listing["entries"]} == {"batch-import"}
+    assert {e["answered_by"] for e in listing["entries"]} == {"claude-subagent"}
