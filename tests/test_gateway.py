@@ -176,6 +176,7 @@ def test_request_key_changes_with_any_field_that_changes_the_answer():
         assert replace(base, **change).key != base.key
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_the_network_beyond_loopback_is_blocked():
     from pytest_socket import SocketConnectBlockedError
     with pytest.raises(SocketConnectBlockedError):
