@@ -77,12 +77,20 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 
 def _progress(quiet: bool):
+    """One status line on stderr, every stage's count side by side: extract 3/5 · judge 0/27."""
     if quiet:
         return None
+    counts: dict[str, tuple[int, int]] = {}
+
+    live = sys.stderr.isatty()
 
     def show(stage: str, done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        counts[stage] = (done, total)
+        if live:
+            line = " · ".join(f"{name} {d}/{t}" for name, (d, t) in counts.items())
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+        elif done == total:  # a log, not a terminal: one line per finished stage
+            print(f"{stage}: {done}/{total} done", file=sys.stderr, flush=True)
     return show
 
 
@@ -96,6 +104,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
     report = asyncio.run(run_async(documents, gateway, progress=_progress(args.quiet),
                                    load_problems=problems))
+    if not args.quiet and sys.stderr.isatty():
+        print(file=sys.stderr)  # end the progress line
     written = report.write(out)
     summary = {"outputs": [str(p) for p in written], "documents": len(documents),
                "claims": len(report.data["claims"]),

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
 from datetime import date
 
-from .chunk import chunk_document
+from .chunk import Chunk, chunk_document
 from .confirm_entities import batches, confirm_pairs
 from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
                      ExtractionFailed, ProviderError)
@@ -36,31 +36,37 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 @dataclass
 class StageRunner:
-    """Runs one stage's work items concurrently and sorts out what failed and why."""
+    """Runs a stage's work items concurrently and sorts out what failed and why.
+
+    Stages may nest (each document extracts its chunks, then summarises): missing answers
+    collected for the batch path are merged across them, and progress counts per stage.
+    """
 
     gateway: Gateway
     collect_misses: bool = False
     progress: Progress | None = None
     failures: list[Failure] = field(default_factory=list)
+    _done: dict[str, int] = field(default_factory=dict)
+    _total: dict[str, int] = field(default_factory=dict)
 
     async def gather(self, stage: str, work: Mapping[str, Awaitable[T]]) -> dict[str, T]:
         names = list(work)
-        done = 0
-        total = len(names)
+        self._total[stage] = self._total.get(stage, 0) + len(names)
 
-        async def tracked(name: str, job: Awaitable[T]) -> T:
-            nonlocal done
+        async def tracked(job: Awaitable[T]) -> T:
             try:
                 return await job
             finally:
-                done += 1
+                self._done[stage] = self._done.get(stage, 0) + 1
                 if self.progress is not None:
-                    self.progress(stage, done, total)
+                    self.progress(stage, self._done[stage], self._total[stage])
 
-        results = await asyncio.gather(*(tracked(n, work[n]) for n in names), return_exceptions=True)
+        results = await asyncio.gather(*(tracked(work[n]) for n in names), return_exceptions=True)
         misses = [r for r in results if isinstance(r, CassetteMiss)]
-        if misses and self.collect_misses:
-            raise AnswersPending(stage, [m.request for m in misses])
+        pending = [r for r in results if isinstance(r, AnswersPending)]
+        if self.collect_misses and (misses or pending):
+            requests = [m.request for m in misses] + [q for p in pending for q in p.requests]
+            raise AnswersPending(pending[0].stage if pending and not misses else stage, requests)
         if misses:
             raise misses[0]
         out: dict[str, T] = {}
@@ -78,6 +84,27 @@ class StageRunner:
         return out
 
 
+@dataclass
+class DocumentResult:
+    extractions: list[ChunkExtraction]
+    summary: str | None
+
+
+async def read_document(runner: StageRunner, gateway: Gateway, document: Document,
+                        chunks: Sequence[Chunk]) -> DocumentResult:
+    """Extract one document's chunks, then summarise it at once (not after every document)."""
+    done = await runner.gather("extract", {c.id: extract_chunk(gateway, document, c) for c in chunks})
+    extractions = [done[c.id] for c in chunks if c.id in done]
+    parts = [e.summary for e in extractions]
+    if len(parts) != 1:
+        summary = (await runner.gather("summarize", {
+            document.id: summarize_document(gateway, document, parts)})).get(document.id) \
+            if parts else None
+    else:
+        summary = parts[0]
+    return DocumentResult(extractions, summary)
+
+
 async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                     collect_misses: bool = False, progress: Progress | None = None,
                     load_problems: Sequence[Any] = ()) -> Report:
@@ -88,18 +115,11 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
     by_id = {d.id: d for d in documents}
     chunks = {d.id: chunk_document(d, max_tokens=settings.chunk_tokens,
                                    overlap_tokens=settings.chunk_overlap) for d in documents}
-    extractions: dict[str, ChunkExtraction] = await runner.gather("extract", {
-        chunk.id: extract_chunk(gateway, by_id[doc_id], chunk)
-        for doc_id, doc_chunks in chunks.items() for chunk in doc_chunks})
-    claims = merge_overlapping([c for e in extractions.values() for c in e.claims])
-    chunk_summaries = {doc_id: [extractions[c.id].summary for c in doc_chunks if c.id in extractions]
-                       for doc_id, doc_chunks in chunks.items()}
-    summaries = await runner.gather("summarize", {
-        doc_id: summarize_document(gateway, by_id[doc_id], parts)
-        for doc_id, parts in chunk_summaries.items() if len(parts) > 1})
-    for doc_id, parts in chunk_summaries.items():
-        if len(parts) == 1:
-            summaries[doc_id] = parts[0]
+    read = await runner.gather("documents", {
+        d.id: read_document(runner, gateway, d, chunks[d.id]) for d in documents})
+    extractions = [e for r in read.values() for e in r.extractions]
+    claims = merge_overlapping([c for e in extractions for c in e.claims])
+    summaries = {doc_id: r.summary for doc_id, r in read.items() if r.summary is not None}
 
     texts = {d.id: d.text for d in documents}
     resolution = resolve_entities(claims, texts)
@@ -120,7 +140,7 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
     contradictions, corroborations, suppressed = build_findings(
         [judgements[g.id] for g in groups if g.id in judgements], claims_by_id, documents, story)
     return build_report(documents=list(documents), claims=claims, summaries=summaries,
-                        dropped=[d for e in extractions.values() for d in e.dropped],
+                        dropped=[d for e in extractions for d in e.dropped],
                         failures=runner.failures, gateway=gateway,
                         load_problems=list(load_problems),
                         entities=[entity_to_dict(e) for e in resolution.entities],

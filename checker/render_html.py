@@ -56,10 +56,14 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:var(--wash);position:sticky;top:0}
 tr.fact-group th{background:#e9edf2;font-weight:600}
-td.cell{text-align:center;white-space:nowrap}
+table.matrix{table-layout:fixed}table.matrix th.fact{width:38%}
+table.matrix thead th{word-break:break-all;font-size:13px}
+td.cell{text-align:center}
 td.asserts{background:#dff0e2}td.denies{background:#f9d9d5}td.alleges{background:#fff0c9}
 td.quotes{background:#e2ebf8}td.mixed{background:#efe4f6}td.silent{color:#9aa3ad}
-.doc-text{white-space:pre-wrap;font-family:Georgia,serif;font-size:16px;line-height:1.7;max-width:80ch}
+.doc-body{display:grid;grid-template-columns:minmax(0,80ch) minmax(180px,1fr);gap:28px}
+.doc-body aside{font-size:14px;color:var(--muted);position:sticky;top:8px;align-self:start}
+.doc-text{white-space:pre-wrap;font-family:Georgia,serif;font-size:16px;line-height:1.7}
 mark{background:var(--claim);color:inherit;border-radius:2px}
 mark.agreed{background:var(--agreed)}
 mark.in-finding{background:var(--finding);border-bottom:2px solid var(--high)}
@@ -67,8 +71,8 @@ mark:target{outline:3px solid #2f6fe0}
 a.backref{text-decoration:none;font:700 11px system-ui,sans-serif;vertical-align:super;color:var(--high);padding:0 2px}
 a.backref::after{content:"\\21A9" attr(data-n)}
 .legend mark{padding:0 6px}
-.summary{background:var(--wash);border-radius:6px;padding:8px 12px}
-@media (max-width:800px){.sides{grid-template-columns:1fr}}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{font-weight:600}dd{margin:0}
+@media (max-width:800px){.sides,.doc-body{grid-template-columns:1fr}}
 @media print{form.filters,header.top nav{display:none}}
 """
 
@@ -264,7 +268,7 @@ def _evidence(page: _Page, claim_id: str) -> str:
     chain = " → ".join(claim["attributed_to"]) or "unattributed"
     jump = (f'<a href="#{_anchor("ev-", claim_id)}">in the text ↓</a>' if page.placed(claim_id)
             else "passage unavailable")
-    return (f'<div class="evidence"><blockquote>“{_e(claim["text"])}”</blockquote>'
+    return (f'<div class="evidence"><blockquote>{_e(claim["text"])}</blockquote>'
             f'<div class="meta"><b>{_e(page.outlet(doc_id))}</b>, {_e(page.date(doc_id))} · '
             f'{_e(chain)} · <i>{_e(claim["stance"])}</i> · {jump}</div></div>')
 
@@ -291,7 +295,7 @@ def _matrix(page: _Page) -> str:
     return ('<section class="block" id="matrix"><h2>Who says what</h2><p class="muted">Each key fact '
             "against each source: whether the source asserts it, denies it, reports it as an allegation, "
             "quotes someone saying it, or is silent.</p>"
-            f'<table><thead><tr><th>Key fact</th>{head}</tr></thead><tbody>{"".join(rows)}'
+            f'<table class="matrix"><thead><tr><th class="fact">Key fact</th>{head}</tr></thead><tbody>{"".join(rows)}'
             "</tbody></table></section>")
 
 
@@ -331,7 +335,9 @@ def _texts(page: _Page) -> str:
     for doc in page.data["documents"]:
         doc_id = doc["id"]
         text = page.texts.get(doc_id)
-        meta = f'{_e(page.outlet(doc_id))}, {_e(page.date(doc_id))} · id {_e(doc_id)}'
+        meta = f'{_e(page.outlet(doc_id))}, {_e(page.date(doc_id))}'
+        if doc.get("source"):
+            meta += f" · id {_e(doc_id)}"
         if doc.get("url"):
             meta += f" · {_e(doc['url'])}"  # shown as text: the page must not reach the network
         out.append(f'<article class="document" id="{_anchor("doc-", doc_id)}">'
@@ -340,9 +346,19 @@ def _texts(page: _Page) -> str:
             out.append('<p class="meta">(the text of this document was not available)</p>')
         else:
             spans = [_span_of(page, c) for c in page.data["claims"] if c["doc_id"] == doc_id]
-            out.append(f'<div class="doc-text">{highlight_spans(text, spans)}</div>')
+            out.append(f'<div class="doc-body"><div class="doc-text">{highlight_spans(text, spans)}'
+                       f"</div>{_doc_aside(page, doc_id)}</div>")
         out.append("</article>")
     return "".join(out) + "</section>"
+
+
+def _doc_aside(page: _Page, doc_id: str) -> str:
+    citing = [f for f in page.findings if any(doc_id in s["doc_ids"] for s in f["sides"])]
+    links = "".join(f'<li><a href="#{_anchor("finding-", f["id"])}">#{page.number[f["id"]]}</a> '
+                    f'{_e(f["severity"])} · {_e(f["type"])}</li>' for f in citing)
+    claims = sum(c["doc_id"] == doc_id for c in page.data["claims"])
+    return (f'<aside><p>{claims} grounded claims.</p><p><b>Findings citing this document:</b></p>'
+            f'{f"<ul>{links}</ul>" if links else "<p>none</p>"}</aside>')
 
 
 def _span_of(page: _Page, claim: dict[str, Any]) -> _Span:
