@@ -23,6 +23,7 @@ from .errors import (CassetteMiss, ExtractionFailed, ProviderError, SchemaViolat
 from .identity import tagged_hash
 from .prompts import load_schema, schema_validator
 from .settings import Settings
+from .tokens import count_tokens
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,46 @@ def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelReque
     return replace(request, messages=messages)
 
 
+class RateLimiter:
+    """Client-side limits on requests and tokens per minute (token buckets refilled continuously).
+
+    A request waits until both buckets hold enough; one larger than a whole minute's tokens
+    waits for a full bucket rather than forever. Tokens are the prompt's cl100k count.
+    """
+
+    def __init__(self, requests_per_minute: int | None, tokens_per_minute: int | None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = {"requests": requests_per_minute, "tokens": tokens_per_minute}
+        self.level = {k: float(v) for k, v in self.limits.items() if v is not None}
+        self.clock = clock
+        self.updated = clock()
+        self._lock = asyncio.Lock()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.level)
+
+    def _refill(self) -> None:
+        now = self.clock()
+        for kind, level in self.level.items():
+            capacity = float(self.limits[kind])
+            self.level[kind] = min(capacity, level + (now - self.updated) * capacity / 60.0)
+        self.updated = now
+
+    async def acquire(self, tokens: int) -> None:
+        need = {"requests": 1.0, "tokens": float(tokens)}
+        async with self._lock:  # first come, first served
+            while True:
+                self._refill()
+                want = {k: min(need[k], float(self.limits[k])) for k in self.level}
+                short = {k: want[k] - self.level[k] for k in self.level if self.level[k] < want[k]}
+                if not short:
+                    for kind in self.level:
+                        self.level[kind] -= want[kind]
+                    return
+                await asyncio.sleep(max(gap * 60.0 / float(self.limits[k]) for k, gap in short.items()))
+
+
 class Gateway:
     """Cassette lookup, transport call, recording, validation and schema re-asks.
 
@@ -161,6 +202,7 @@ class Gateway:
         self.cassette = cassette if cassette is not None else Cassette(None)
         self._transport = transport
         self._limit = asyncio.Semaphore(settings.concurrency)
+        self._rate = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
         self.rerecord_hint = rerecord_hint or (
             "run again with --mode record and OPENAI_API_KEY set, or `checker export` then "
             "`checker import` for the batch path")
@@ -216,6 +258,8 @@ class Gateway:
                 raise CassetteMiss(key=key, prompt=request.prompt, cassette=str(self.cassette),
                                    nearest=self.cassette.nearest(request.to_dict()),
                                    rerecord=self.rerecord_hint, request=request)
+        if self._rate.active:
+            await self._rate.acquire(sum(count_tokens(content) for _, content in request.messages))
         async with self._limit:
             started = time.perf_counter()
             result = self.transport(request)

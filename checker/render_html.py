@@ -430,17 +430,15 @@ def _run(run: dict[str, Any]) -> str:
         facts.append(("Estimated cost", f'${run["cost_usd"]:.4f}'))
     if "groups_judged" in run:
         facts.append(("Groups of claims judged", run["groups_judged"]))
-    items = "".join(f"<dt>{name}</dt><dd>{_e(value)}</dd>" for name, value in facts)
-    lists = (("Failures (results missing from this report)", run.get("failures", []),
+    lists = (("Failures (their results are missing)", run.get("failures", []),
               lambda f: f'{f["stage"]} {f["item"]}: {f["message"]}'),
-             ("Claims dropped because their quote was not found in the source",
-              run.get("ungrounded_dropped", []),
+             ("Claims dropped: quote not found in the source", run.get("ungrounded_dropped", []),
               lambda d: f'{d["doc_id"]}: “{d["quote"]}” ({d["reason"]})'),
              ("Apparent conflicts suppressed as compatible", run.get("suppressed_as_compatible", []),
               lambda s: f'{s["id"]} ({s["type"]}): {s["reason"]}'),
              ("Inputs skipped", run.get("load_problems", []), lambda p: p["message"]))
-    parts = []
-    for title, entries, line in lists:
-        shown = "".join(f"<li>{_e(line(x))}</li>" for x in entries)
-        parts.append(f"<h3>{title}: {len(entries)}</h3>" + (f"<ul>{shown}</ul>" if shown else ""))
-    return (f'<section class="block" id="run"><h2>Run</h2><dl>{items}</dl>{"".join(parts)}</section>')
+    facts += [(title, len(entries)) for title, entries, _ in lists]
+    details = "".join(f"<h3>{title}</h3><ul>" + "".join(f"<li>{_e(line(x))}</li>" for x in entries)
+                      + "</ul>" for title, entries, line in lists if entries)
+    items = "".join(f"<dt>{name}</dt><dd>{_e(value)}</dd>" for name, value in facts)
+    return f'<section class="block" id="run"><h2>Run</h2><dl>{items}</dl>{details}</section>'

@@ -181,3 +181,49 @@ def test_the_network_beyond_loopback_is_blocked():
     from pytest_socket import SocketConnectBlockedError
     with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
+
+
+def test_rate_limiter_spaces_requests_to_the_configured_rate():
+    from checker.gateway import RateLimiter
+
+    async def go():
+        limiter = RateLimiter(requests_per_minute=600, tokens_per_minute=None)  # 10 per second
+        limiter.level["requests"] = 0.0  # start empty, so every request waits its turn
+        started = asyncio.get_running_loop().time()
+        for _ in range(5):
+            await limiter.acquire(tokens=1)
+        return asyncio.get_running_loop().time() - started
+
+    assert 0.45 <= asyncio.run(go()) < 1.5
+
+
+def test_token_limit_holds_back_large_requests():
+    from checker.gateway import RateLimiter
+
+    async def go():
+        limiter = RateLimiter(requests_per_minute=None, tokens_per_minute=6000)  # 100 per second
+        await limiter.acquire(tokens=6000)  # a full minute's worth empties the bucket
+        started = asyncio.get_running_loop().time()
+        await limiter.acquire(tokens=50)  # needs half a second of refill
+        return asyncio.get_running_loop().time() - started
+
+    assert 0.4 <= asyncio.run(go()) < 1.2
+
+
+def test_concurrency_bounds_the_calls_in_flight():
+    in_flight = peak = 0
+
+    async def transport(request: ModelRequest) -> ModelResponse:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        return ModelResponse(raw=VALID, model="m")
+
+    async def go():
+        gateway = Gateway(settings=Settings(mode="live", concurrency=3), transport=transport)
+        await asyncio.gather(*(gateway.complete(summary_request(gateway, f"text {i}")) for i in range(12)))
+
+    asyncio.run(go())
+    assert peak == 3
