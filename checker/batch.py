@@ -11,20 +11,28 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .cassette import Cassette
 from .errors import ConfigurationError, InputError, ProviderError, SchemaViolation
 from .gateway import ModelRequest, parse_answer, response_from_completion, wire_body
 
+if TYPE_CHECKING:
+    from .gateway import OpenAIBatchRunner
+
 CHAT_URL = "/v1/chat/completions"
 
 
-def pending_path(cassette: Cassette) -> Path:
+def sidecar(cassette: Cassette, suffix: str) -> Path:
+    """A file kept beside the cassette, e.g. answers.pending.jsonl for answers.jsonl."""
     if cassette.path is None:
         raise ConfigurationError("the batch path needs a cassette file (--cassette)",
                                  setting="cassette")
-    return cassette.path.with_name(cassette.path.stem + ".pending.jsonl")
+    return cassette.path.with_name(cassette.path.stem + suffix)
+
+
+def pending_path(cassette: Cassette) -> Path:
+    return sidecar(cassette, ".pending.jsonl")
 
 
 def read_pending(cassette: Cassette) -> dict[str, dict[str, Any]]:
@@ -135,4 +143,28 @@ def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
         _write_lines(pending_path(cassette), (json.dumps(r, ensure_ascii=False) for r in left.values()))
     else:
         pending_path(cassette).unlink(missing_ok=True)
+    return summary
+
+
+def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "OpenAIBatchRunner",
+              structured_output: str = "auto") -> ImportSummary:
+    """Submit the requests as one batch, wait for it, and import its answers.
+
+    The batch id is written beside the cassette before waiting, so a run killed while the
+    batch is in flight resumes waiting for the same batch instead of paying for a second one.
+    """
+    state_path = sidecar(cassette, ".batch.json")
+    keys = sorted({r.key for r in requests if r.key not in cassette})
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else None
+    if state is None or not set(keys) <= set(state["keys"]):
+        input_path = sidecar(cassette, ".batch-input.jsonl")
+        export_requests(requests, input_path, cassette=cassette, structured_output=structured_output)
+        state = {"batch_id": runner.submit(str(input_path)), "keys": keys}
+        _write_lines(state_path, [json.dumps(state)])
+    output = runner.wait(state["batch_id"])
+    output_path = sidecar(cassette, ".batch-output.jsonl")
+    _write_lines(output_path, [line for line in output.splitlines() if line.strip()])
+    summary = import_answers(output_path, cassette=cassette,
+                             provenance={"recorded_via": "batch-api", "batch_id": state["batch_id"]})
+    state_path.unlink(missing_ok=True)
     return summary

@@ -15,10 +15,11 @@ from typing import Any, Sequence
 
 from . import __version__
 from .api import gather_documents
-from .batch import export_requests, import_answers, read_pending
+from .batch import export_requests, import_answers, read_pending, run_batch
 from .cassette import Cassette
-from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
-from .gateway import Gateway
+from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError,
+                     ProviderError)
+from .gateway import Gateway, OpenAIBatchRunner
 from .pipeline import run_async
 from .estimate import estimate_run
 from .findings import SEVERITIES
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="report", help="output folder (default: report)")
     report.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding at or above "
                         "this severity is reported (a CI gate)")
+    report.add_argument("--batch", action="store_true", help="send the model requests through "
+                        "the Batch API (files and batches endpoints), stage by stage, instead of "
+                        "interactive calls")
     report.add_argument("--mode", choices=MODES, help="replay: recorded answers only; record: ask "
                         "the model on a miss and record (default); live: ask, record nothing")
 
@@ -95,15 +99,19 @@ def _progress(quiet: bool):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    settings = _settings(args, mode=args.mode)
+    # With --batch the run only reads the cassette; missing answers go out as batches.
+    settings = _settings(args, mode="replay" if args.batch else args.mode)
     documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     out = Path(args.out)
     cassette = Cassette(args.cassette or out / "cassette.jsonl")
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
-    report = asyncio.run(run_async(documents, gateway, progress=_progress(args.quiet),
-                                   load_problems=problems))
+    progress = _progress(args.quiet)
+    if args.batch:
+        report = _report_through_batches(documents, gateway, problems, progress)
+    else:
+        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
     written = report.write(out)
@@ -153,6 +161,24 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     print(f"{'total':<18} {result['calls']:>6} calls {result['prompt_tokens']:>10,} prompt "
           f"+ {result['completion_tokens']:>10,} completion tokens; {result['model']}: {cost}")
     return EXIT_OK
+
+
+def _report_through_batches(documents, gateway: Gateway, problems, progress):
+    """Run stage by stage: each stage's missing answers go out as one batch, then the run goes on."""
+    runner = OpenAIBatchRunner(gateway.settings, poll_seconds=gateway.settings.batch_poll_seconds,
+                               progress=progress)
+    while True:
+        try:
+            return asyncio.run(run_async(documents, gateway, collect_misses=True, progress=progress,
+                                         load_problems=problems))
+        except AnswersPending as pending:
+            summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
+                                structured_output=gateway.settings.structured_output)
+            for line in summary.lines()[1:]:
+                print(f"batch: {line}", file=sys.stderr)
+            if summary.imported == 0:
+                raise ProviderError(f"the batch for stage {pending.stage!r} returned no usable "
+                                    "answer; nothing more can be done", retryable=False)
 
 
 def _rerecord_hint(args: argparse.Namespace) -> str:

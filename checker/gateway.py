@@ -320,6 +320,60 @@ class OpenAITransport:
                                         latency_ms=(time.perf_counter() - started) * 1000)
 
 
+class OpenAIBatchRunner:
+    """Runs a Batch API input file through an OpenAI-compatible server's files and batches
+    endpoints and returns the output (and error) file's lines. Polls every `poll_seconds`."""
+
+    TERMINAL = ("completed", "failed", "expired", "cancelled")
+
+    def __init__(self, settings: Settings, *, poll_seconds: float = 30.0,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.client = openai.OpenAI(api_key=settings.require_api_key(), base_url=settings.base_url,
+                                    max_retries=settings.max_retries, timeout=settings.timeout)
+        self.poll_seconds = poll_seconds
+        self.progress = progress
+
+    def submit(self, input_path: str) -> str:
+        try:
+            with open(input_path, "rb") as handle:
+                uploaded = self.client.files.create(file=handle, purpose="batch")
+            batch = self.client.batches.create(input_file_id=uploaded.id,
+                                               endpoint="/v1/chat/completions",
+                                               completion_window="24h",
+                                               metadata={"created_by": "checker"})
+        except openai.OpenAIError as err:
+            raise _batch_error("submitting the batch", err) from None
+        return batch.id
+
+    def wait(self, batch_id: str) -> str:
+        """Poll until the batch ends; return the output and error files' JSONL text."""
+        try:
+            batch = self.client.batches.retrieve(batch_id)
+            while batch.status not in self.TERMINAL:
+                counts = batch.request_counts
+                if self.progress is not None and counts is not None:
+                    self.progress("batch", counts.completed + counts.failed, counts.total)
+                time.sleep(self.poll_seconds)
+                batch = self.client.batches.retrieve(batch_id)
+            if batch.status != "completed":
+                reasons = "; ".join(e.message for e in (batch.errors.data if batch.errors else [])
+                                    if e.message) or "no reason given"
+                raise ProviderError(f"batch {batch_id} ended {batch.status}: {reasons}",
+                                    retryable=batch.status == "expired")
+            parts = [self.client.files.content(file_id).text
+                     for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
+        except openai.OpenAIError as err:
+            raise _batch_error(f"waiting for batch {batch_id}", err) from None
+        return "\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
+
+
+def _batch_error(doing: str, err: Exception) -> ProviderError:
+    status = getattr(err, "status_code", None)
+    return ProviderError(f"{doing} failed ({f'HTTP {status}' if status else type(err).__name__}): "
+                         f"{getattr(err, 'message', None) or err}", status=status,
+                         retryable=status is None or status >= 500 or status == 429)
+
+
 def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
                              latency_ms: float = 0.0) -> ModelResponse:
     """A ModelResponse from a chat.completion JSON body (live or from a batch output line)."""

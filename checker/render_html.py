@@ -184,7 +184,7 @@ def _brief(page: _Page) -> str:
               (per_kind["dispute"], "disputes"), (per_kind["reporting"], "reporting inconsistencies"),
               (len(data["corroborations"]), "agreed facts")]
     out = ['<section class="block" id="brief"><h2>The story in brief</h2><ul class="counts">']
-    out += [f"<li><b>{n}</b>{label}</li>" for n, label in counts]
+    out += [f"<li><b>{n}</b> {label}</li>" for n, label in counts]
     out.append("</ul>")
     failures = data["run"].get("failures") or []
     if failures:
@@ -438,6 +438,8 @@ def _run(run: dict[str, Any]) -> str:
               lambda s: f'{s["id"]} ({s["type"]}): {s["reason"]}'),
              ("Inputs skipped", run.get("load_problems", []), lambda p: p["message"]))
     facts += [(title, len(entries)) for title, entries, _ in lists]
+    if "unresolved_times" in run:
+        facts.append(("Time expressions left unresolved", len(run["unresolved_times"])))
     details = "".join(f"<h3>{title}</h3><ul>" + "".join(f"<li>{_e(line(x))}</li>" for x in entries)
                       + "</ul>" for title, entries, line in lists if entries)
     items = "".join(f"<dt>{name}</dt><dd>{_e(value)}</dd>" for name, value in facts)

@@ -33,6 +33,7 @@ _ENV: dict[str, tuple[str, Any, Any]] = {
     "structured_output": ("CHECKER_STRUCTURED_OUTPUT", str, "auto"),
     "chunk_tokens": ("CHECKER_CHUNK_TOKENS", int, 2000),
     "chunk_overlap": ("CHECKER_CHUNK_OVERLAP", int, 0),
+    "batch_poll_seconds": ("CHECKER_BATCH_POLL", float, 30.0),
 }
 
 
@@ -56,6 +57,7 @@ class Settings:
     structured_output: str = "auto"
     chunk_tokens: int = 2000
     chunk_overlap: int = 0
+    batch_poll_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         _choice("mode", self.mode, MODES)
@@ -71,8 +73,9 @@ class Settings:
                 _at_least(name, getattr(self, name), 1)
         if not 0.0 <= self.temperature <= 2.0:
             raise _bad("temperature", self.temperature, "must be between 0 and 2")
-        if self.timeout <= 0:
-            raise _bad("timeout", self.timeout, "must be positive")
+        for name in ("timeout", "batch_poll_seconds"):
+            if getattr(self, name) <= 0:
+                raise _bad(name, getattr(self, name), "must be positive")
         if self.chunk_overlap >= self.chunk_tokens:
             raise _bad("chunk_overlap", self.chunk_overlap, "must be smaller than chunk_tokens")
 

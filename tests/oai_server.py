@@ -2,10 +2,12 @@
 
 It serves POST /v1/chat/completions from a script of replies (status, headers, body) or,
 when the script is empty, from a `model` function of the request body; it records every
-request it receives. The real openai client talks to it over real HTTP.
+request it receives. It also implements the Batch API's files and batches endpoints, answering
+each batch line with the same `model`. The real openai client talks to it over real HTTP.
 """
 from __future__ import annotations
 
+import email.parser
 import json
 import threading
 import time
@@ -41,6 +43,9 @@ class FakeOpenAI:
         self.model = model
         self.requests: list[dict[str, Any]] = []
         self.arrivals: list[float] = []
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.polls_before_done = 1  # a batch reports "in_progress" this many times first
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -68,6 +73,62 @@ class FakeOpenAI:
             return Reply(200, completion(self.model(body), model="fake-model"))
         return error(500, "the test server has no scripted reply left")
 
+    def _upload(self, content_type: str, body: bytes) -> Reply:
+        message = email.parser.BytesParser().parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        parts = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+                 for part in message.get_payload()}
+        file_id = f"file-{len(self.files)}"
+        self.files[file_id] = parts["file"]
+        return Reply(200, {"id": file_id, "object": "file", "bytes": len(parts["file"]),
+                           "created_at": 0, "filename": "input.jsonl", "purpose": parts["purpose"].decode(),
+                           "status": "processed"})
+
+    def _run_batch(self, batch: dict[str, Any]) -> None:
+        lines = []
+        for n, line in enumerate(self.files[batch["input_file_id"]].decode().splitlines()):
+            item = json.loads(line)
+            content = self.model(item["body"]) if self.model else ""
+            lines.append(json.dumps({"id": f"batch_req_{n}", "custom_id": item["custom_id"], "error": None,
+                                     "response": {"status_code": 200, "request_id": f"req_{n}",
+                                                  "body": completion(content, model="batch-model")}}))
+        output_id = f"file-{len(self.files)}"
+        self.files[output_id] = ("\n".join(lines) + "\n").encode()
+        batch.update(status="completed", output_file_id=output_id,
+                     request_counts={"total": len(lines), "completed": len(lines), "failed": 0})
+
+    def _batch_view(self, batch_id: str) -> Reply:
+        batch = self.batches[batch_id]
+        if batch["status"] != "completed":
+            batch["polls"] += 1
+            if batch["polls"] > self.polls_before_done:
+                self._run_batch(batch)
+        view = {k: v for k, v in batch.items() if k != "polls"}
+        return Reply(200, view)
+
+    def _route(self, method: str, path: str, content_type: str, raw: bytes) -> Reply:
+        if method == "POST" and path == "/v1/chat/completions":
+            body = json.loads(raw or b"{}")
+            self.requests.append(body)
+            self.arrivals.append(time.monotonic())
+            return self._next(body)
+        if method == "POST" and path == "/v1/files":
+            return self._upload(content_type, raw)
+        if method == "POST" and path == "/v1/batches":
+            body = json.loads(raw)
+            batch_id = f"batch_{len(self.batches)}"
+            self.batches[batch_id] = {
+                "id": batch_id, "object": "batch", "endpoint": body["endpoint"],
+                "input_file_id": body["input_file_id"], "completion_window": body["completion_window"],
+                "status": "in_progress", "created_at": 0, "output_file_id": None, "error_file_id": None,
+                "errors": None, "request_counts": {"total": 0, "completed": 0, "failed": 0}, "polls": 0}
+            return self._batch_view(batch_id)
+        if method == "GET" and path.startswith("/v1/batches/"):
+            return self._batch_view(path.rsplit("/", 1)[1])
+        if method == "GET" and path.startswith("/v1/files/") and path.endswith("/content"):
+            return Reply(200, self.files[path.split("/")[3]])
+        return error(404, f"no route {method} {path}")
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -77,16 +138,17 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                server.requests.append(body)
-                server.arrivals.append(time.monotonic())
-                if self.path != "/v1/chat/completions":
-                    reply = error(404, f"no route {self.path}")
-                else:
-                    reply = server._next(body)
-                payload = json.dumps(reply.body).encode()
+                self._send(server._route("POST", self.path, self.headers.get("content-type", ""),
+                                         self.rfile.read(length)))
+
+            def do_GET(self) -> None:
+                self._send(server._route("GET", self.path, "", b""))
+
+            def _send(self, reply: Reply) -> None:
+                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", "application/octet-stream"
+                                 if isinstance(reply.body, bytes) else "application/json")
                 self.send_header("content-length", str(len(payload)))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

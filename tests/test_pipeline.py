@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from checker.batch import run_batch
+from checker.cassette import Cassette
 from checker.cli import main
+from checker.errors import AnswersPending
+from checker.gateway import Gateway, OpenAIBatchRunner
+from checker.load import load_documents
+from checker.pipeline import run
+from checker.settings import Settings
 from conftest import first_sentence_model
 from oai_server import FakeOpenAI
 
@@ -103,3 +110,55 @@ def test_importing_an_answer_twice_records_it_once(tmp_path, capsys):
     main(["import", str(answers), "--cassette", str(cassette), "--json"])
     assert json.loads(capsys.readouterr().out)["already_recorded"] == 1
     assert len(cassette.read_text().splitlines()) == 1
+
+
+def test_batch_mode_submits_each_stage_through_files_and_batches_endpoints(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
+                     "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 0
+    assert len(server.batches) == 2 and server.requests == []  # extract, then judge; no live calls
+    assert all(b["status"] == "completed" for b in server.batches.values())
+    entries = [json.loads(line) for line in cassette.read_text().splitlines()]
+    assert {e["provenance"]["recorded_via"] for e in entries} == {"batch-api"}
+    assert {e["provenance"]["batch_id"] for e in entries} == {"batch_0", "batch_1"}
+    assert not (tmp_path / "cassette.batch.json").exists()
+    replayed = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert len(replayed["claims"]) == 3
+
+
+def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_twice(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        server.polls_before_done = 10**9  # the first run's batch never finishes: kill the run
+        settings = Settings.from_env(mode="replay")
+        gateway = Gateway(settings=settings, cassette=Cassette(cassette))
+        with pytest.raises(AnswersPending) as pending:
+            run(load_documents([corpus]).documents, gateway, collect_misses=True)
+
+        class Killed(Exception):
+            pass
+
+        class DiesWhileWaiting(OpenAIBatchRunner):
+            def wait(self, batch_id):
+                raise Killed  # the process dies with the batch in flight
+
+        with pytest.raises(Killed):
+            run_batch(pending.value.requests, cassette=Cassette(cassette),
+                      runner=DiesWhileWaiting(settings, poll_seconds=0.05))
+        assert len(server.batches) == 1 and (tmp_path / "cassette.batch.json").exists()
+        server.polls_before_done = 1
+        code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
+                     "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 0
+    assert len(server.batches) == 2  # the first batch was resumed; only the judge stage was new
+    assert len(server.files) == 4     # two inputs uploaded, two outputs: nothing sent twice
