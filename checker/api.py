@@ -15,6 +15,7 @@ from .gateway import Gateway, Transport
 from .load import Document, LoadProblem, load_documents
 from .pipeline import Progress, run
 from .report import Report
+from .review import apply_review, read_review
 from .settings import Settings
 
 Source = Union[Document, str, "os.PathLike[str]"]
@@ -39,11 +40,14 @@ def gather_documents(sources: Iterable[Source], *, strict: bool = False,
 def check(documents_or_paths: Iterable[Source] | Source, *, model: str | None = None,
           transport: Transport | None = None, settings: Settings | None = None,
           cassette: str | os.PathLike[str] | Cassette | None = None, mode: str | None = None,
-          strict: bool = False, progress: Progress | None = None) -> Report:
+          strict: bool = False, progress: Progress | None = None,
+          review: str | os.PathLike[str] | None = None, show_dismissed: bool = False) -> Report:
     """Check documents for agreements and contradictions and return the Report.
 
     Without `settings`, they come from the environment (`Settings.from_env`). With a custom
-    `transport` and no cassette, mode defaults to "live" (nothing is recorded).
+    `transport` and no cassette, mode defaults to "live" (nothing is recorded). With a
+    `review` file, findings carry their review state and dismissed ones are left out unless
+    `show_dismissed`.
     """
     if isinstance(documents_or_paths, (str, Path, Document, os.PathLike)):
         documents_or_paths = [documents_or_paths]
@@ -54,4 +58,8 @@ def check(documents_or_paths: Iterable[Source] | Source, *, model: str | None = 
     documents, problems = gather_documents(documents_or_paths, strict=strict)
     tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
     gateway = Gateway(settings=base, cassette=tape, transport=transport)
-    return run(documents, gateway, progress=progress, load_problems=problems)
+    report = run(documents, gateway, progress=progress, load_problems=problems)
+    if review is None:
+        return report
+    return Report(apply_review(report.data, read_review(review), {d.id: d.text for d in documents},
+                               source=str(review), show_dismissed=show_dismissed), report.texts)

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,9 +22,11 @@ from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, Input
                      ProviderError)
 from .gateway import Gateway, OpenAIBatchRunner
 from .pipeline import run_async
+from .report import Report
+from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
 from .estimate import estimate_run
 from .findings import SEVERITIES
-from .settings import MODES, Settings
+from .settings import MODES, Settings, reviewer_name
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="report", help="output folder (default: report)")
     report.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding at or above "
                         "this severity is reported (a CI gate)")
+    report.add_argument("--review", help="review file (TOML); default: review.toml in the "
+                        "corpus folder when one folder is given")
+    report.add_argument("--show-dismissed", action="store_true",
+                        help="include findings an editor dismissed")
+    report.add_argument("--fail-on-new", action="store_true", help="exit 1 only for findings "
+                        "nobody has reviewed or baselined (at or above --fail-on, if given)")
     report.add_argument("--batch", action="store_true", help="send the model requests through "
                         "the Batch API (files and batches endpoints), stage by stage, instead of "
                         "interactive calls")
@@ -69,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
                               "spending anything")
     _common(estimate)
     estimate.add_argument("--prices", help="JSON file {model: [input, output]} in USD per 1M tokens")
+
+    review = sub.add_parser("review", help="list findings with their review state, set a "
+                            "verdict, or write a baseline")
+    review.add_argument("action", choices=["list", "set", "baseline"])
+    review.add_argument("finding", nargs="?", help="finding id (for set)")
+    review.add_argument("--report", default="report/report.json", help="report.json to review")
+    review.add_argument("--review", required=True, help="review file (TOML), created if missing")
+    review.add_argument("--verdict", choices=VERDICTS)
+    review.add_argument("--by", default=reviewer_name(), help="reviewer (CHECKER_REVIEWER or login)")
+    review.add_argument("--note", default="")
+    review.add_argument("--json", action="store_true")
 
     tape = sub.add_parser("cassette", help="list a cassette's recorded answers")
     tape.add_argument("path")
@@ -114,6 +134,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
+    review_file = _review_file(args)
+    if review_file is not None:
+        texts = {d.id: d.text for d in documents}
+        report = Report(apply_review(report.data, read_review(review_file), texts,
+                                     source=str(review_file), show_dismissed=args.show_dismissed),
+                        report.texts)
     written = report.write(out)
     summary = {"outputs": [str(p) for p in written], "documents": len(documents),
                "claims": len(report.data["claims"]),
@@ -127,13 +153,72 @@ def cmd_report(args: argparse.Namespace) -> int:
               f"{summary['contradictions']} contradictions, {gateway.calls} model calls", file=sys.stderr)
     for failure in report.data["run"]["failures"]:
         print(f"incomplete: {failure['message']}", file=sys.stderr)
+    for entry in report.data["run"].get("review", {}).get("stale", []):
+        print(f"warning: review entry {entry['id']} is stale: its evidence is no longer in the "
+              "documents", file=sys.stderr)
     if report.exit_code != EXIT_OK:
         return report.exit_code
-    gate = [f for f in report.data["contradictions"]
-            if args.fail_on and SEVERITIES.index(f["severity"]) <= SEVERITIES.index(args.fail_on)]
-    if gate:
-        print(f"{len(gate)} findings at or above {args.fail_on} severity", file=sys.stderr)
-        return EXIT_FINDINGS
+    if args.fail_on or args.fail_on_new:
+        gate = tripping(report.data, fail_on=args.fail_on, fail_on_new=args.fail_on_new,
+                        severities=SEVERITIES)
+        if gate:
+            what = "new " if args.fail_on_new else ""
+            print(f"{len(gate)} {what}findings at or above {args.fail_on or 'low'} severity",
+                  file=sys.stderr)
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _review_file(args: argparse.Namespace) -> Path | None:
+    if args.review:
+        return Path(args.review)
+    if len(args.inputs) == 1 and Path(args.inputs[0]).is_dir():
+        candidate = Path(args.inputs[0]) / "review.toml"
+        return candidate if candidate.exists() else None
+    return None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot read report {args.report}: {err}", path=args.report,
+                         reason="bad-report") from None
+    entries = read_review(args.review)
+    claims = {c["id"]: c for c in data["claims"]}
+    today = date.today().isoformat()
+    if args.action == "set":
+        found = [f for f in data["contradictions"] if f["id"] == args.finding]
+        if not args.finding or not args.verdict or not found:
+            raise InputError(f"review set needs a finding id from {args.report} and --verdict "
+                             f"(got {args.finding!r})", reason="usage")
+        write_review(args.review, set_verdict(entries, found[0], claims, verdict=args.verdict,
+                                              by=args.by, at=today, note=args.note))
+        _say(args, {"id": args.finding, "verdict": args.verdict},
+             f"{args.finding}: {args.verdict} ({args.review})")
+        return EXIT_OK
+    if args.action == "baseline":
+        updated = baseline(entries, data["contradictions"], claims, by=args.by, at=today)
+        write_review(args.review, updated)
+        _say(args, {"baselined": len(updated) - len(entries)},
+             f"baselined {len(updated) - len(entries)} findings in {args.review}")
+        return EXIT_OK
+    by_id = {e.id: e for e in entries}
+    rows = [{"id": f["id"], "severity": f["severity"], "kind": f["kind"], "type": f["type"],
+             "verdict": by_id[f["id"]].verdict if f["id"] in by_id else "new",
+             "explanation": f["explanation"]} for f in data["contradictions"]]
+    shown = {r["id"] for r in rows}
+    rows += [{"id": e.id, "severity": None, "kind": None, "type": None, "verdict": e.verdict,
+              "explanation": e.note or "(not in this report)"} for e in entries if e.id not in shown]
+    stale = [e["id"] for e in data["run"].get("review", {}).get("stale", [])]
+    if args.json:
+        print(json.dumps({"findings": rows, "stale": stale}))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['id']}  {row['verdict']:<15} {row['severity'] or '-':<6} "
+              f"{row['kind'] or '-':<9} {row['explanation'][:90]}")
+    for finding_id in stale:
+        print(f"{finding_id}  STALE: its evidence is no longer in the documents")
     return EXIT_OK
 
 
@@ -245,7 +330,7 @@ def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 COMMANDS = {"report": cmd_report, "export": cmd_export, "import": cmd_import,
-            "estimate": cmd_estimate, "cassette": cmd_cassette}
+            "estimate": cmd_estimate, "review": cmd_review, "cassette": cmd_cassette}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -115,9 +115,17 @@ def evidence_sentence(claim: Claim, text: str) -> str:
     return normalize_with_map(text[start:end])[0].strip()
 
 
-def finding_id(conflict: Conflict, claims: Mapping[str, Claim], texts: Mapping[str, str]) -> str:
-    linked = sorted({(claims[cid].doc_id, evidence_sentence(claims[cid], texts[claims[cid].doc_id]))
-                     for side in conflict.sides for cid in side.claim_ids})
+def finding_id(conflict: Conflict, claims: Mapping[str, Claim], texts: Mapping[str, str],
+               published: Mapping[str, date | None] | None = None) -> str:
+    """Each side is represented by its earliest-published evidence sentence (then by document
+    id), so documents added later, which join a side, leave the id as it was."""
+    dates = published or {}
+
+    def representative(side_ids: Sequence[str]) -> tuple[str, str, str]:
+        return min((str(dates.get(claims[c].doc_id) or "9999-12-31"), claims[c].doc_id,
+                    evidence_sentence(claims[c], texts[claims[c].doc_id])) for c in side_ids)
+
+    linked = sorted(representative(side.claim_ids)[1:] for side in conflict.sides)
     return short_id("f", [list(pair) for pair in linked])
 
 
@@ -148,7 +156,7 @@ def build_findings(judgements: Iterable[Judgement], claims: Mapping[str, Claim],
     seen: set[str] = set()
     for judgement in judgements:
         for conflict in judgement.conflicts:
-            ident = finding_id(conflict, claims, texts)
+            ident = finding_id(conflict, claims, texts, published)
             while ident in seen:  # two findings over the same sentences: keep both, apart
                 ident = short_id("f", ident)
             seen.add(ident)

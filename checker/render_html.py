@@ -23,11 +23,13 @@ CSS = """
 --high:#b3261e;--medium:#b86e00;--low:#4a6b8a;--claim:rgba(250,215,80,.38);
 --agreed:rgba(90,180,110,.30);--finding:rgba(240,110,70,.42)}
 *{box-sizing:border-box}[hidden]{display:none!important}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--wash)}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);
+background:var(--wash)}
 header.top{background:#1d232b;color:#fff;padding:18px 32px}header.top h1{margin:0;font-size:24px}
 header.top nav a{color:#cfe3ff;margin-right:16px;font-size:14px}
 main{max-width:1240px;margin:0 auto;padding:8px 24px 48px}
-section.block{background:var(--paper);border:1px solid var(--line);border-radius:6px;padding:16px 24px;margin:18px 0}
+section.block{background:var(--paper);border:1px solid var(--line);border-radius:6px;padding:16px 24px;
+margin:18px 0}
 h2{font-size:21px;margin:4px 0 8px}h3{font-size:17px;margin:18px 0 6px}
 .muted,.meta{color:var(--muted);font-size:14px}
 .counts{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 12px;padding:0;list-style:none}
@@ -41,9 +43,11 @@ padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:var(-
 .sev-low{background:var(--low);color:#fff;border-color:var(--low)}
 form.filters{display:flex;flex-wrap:wrap;gap:18px;align-items:center;background:var(--wash);
 border:1px solid var(--line);border-radius:6px;padding:8px 14px;font-size:14px}
-form.filters fieldset{border:0;margin:0;padding:0}form.filters legend{font-weight:600;float:left;margin-right:8px}
+form.filters fieldset{border:0;margin:0;padding:0}
+form.filters legend{font-weight:600;float:left;margin-right:8px}
 #shown-count{font-weight:600}
-article.finding{border:1px solid var(--line);border-left:6px solid var(--low);border-radius:6px;padding:12px 16px;margin:12px 0}
+article.finding{border:1px solid var(--line);border-left:6px solid var(--low);border-radius:6px;
+padding:12px 16px;margin:12px 0}
 article.finding.high{border-left-color:var(--high)}article.finding.medium{border-left-color:var(--medium)}
 article.finding:target{box-shadow:0 0 0 3px #7aa7ff}
 .finding .explanation{font-size:17px;font-weight:600;margin:6px 0 10px}
@@ -68,7 +72,8 @@ mark{background:var(--claim);color:inherit;border-radius:2px}
 mark.agreed{background:var(--agreed)}
 mark.in-finding{background:var(--finding);border-bottom:2px solid var(--high)}
 mark:target{outline:3px solid #2f6fe0}
-a.backref{text-decoration:none;font:700 11px system-ui,sans-serif;vertical-align:super;color:var(--high);padding:0 2px}
+a.backref{text-decoration:none;font:700 11px system-ui,sans-serif;vertical-align:super;color:var(--high);
+padding:0 2px}
 a.backref::after{content:"\\21A9" attr(data-n)}
 .legend mark{padding:0 6px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{font-weight:600}dd{margin:0}
@@ -244,6 +249,10 @@ def _finding(page: _Page, item: dict[str, Any]) -> str:
     sides = "".join(_side(page, side, chr(ord("A") + i)) for i, side in enumerate(item["sides"]))
     meaning = ('<span class="badge">changes the meaning</span>'
                if item.get("changes_meaning") else "")
+    review = item.get("review")  # an editor's earlier verdict, when a review file was given
+    if review:
+        meaning += (f'<span class="badge" title="{_e(review.get("note", ""))}">{_e(review["verdict"])} '
+                    f'by {_e(review.get("by", "?"))}</span>')
     return (f'<article class="finding {_e(item["severity"])}" id="{_anchor("finding-", item["id"])}" '
             f'data-severity="{_e(item["severity"])}" data-type="{_e(item["type"])}" '
             f'data-docs="{" ".join(docs)}"><div><b>#{page.number[item["id"]]}</b> '
@@ -295,7 +304,8 @@ def _matrix(page: _Page) -> str:
     return ('<section class="block" id="matrix"><h2>Who says what</h2><p class="muted">Each key fact '
             "against each source: whether the source asserts it, denies it, reports it as an allegation, "
             "quotes someone saying it, or is silent.</p>"
-            f'<table class="matrix"><thead><tr><th class="fact">Key fact</th>{head}</tr></thead><tbody>{"".join(rows)}'
+            f'<table class="matrix"><thead><tr><th class="fact">Key fact</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}'
             "</tbody></table></section>")
 
 

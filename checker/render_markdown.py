@@ -26,8 +26,12 @@ def render_markdown(data: dict[str, Any]) -> str:
         if not found:
             lines += ["None found.", ""]
         for item in found:
+            review = item.get("review")
+            state = ("not reviewed" if review is None else
+                     f"{review['verdict']} by {review['by']} on {review['at']}"
+                     + (f": {review['note']}" if review["note"] else ""))
             lines += [f"### [{item['severity']}] {item['type']}: {item['explanation']}", "",
-                      f"Finding `{item['id']}`", ""]
+                      f"Finding `{item['id']}` · review: {state}", ""]
             for n, side in enumerate(item["sides"], start=1):
                 lines.append(f"- **Side {n}: {side['position']}**")
                 for cid in side["claim_ids"]:
@@ -64,6 +68,13 @@ def render_markdown(data: dict[str, Any]) -> str:
                      f"{len(run['unresolved_times'])} (see below)")
     for failure in run["failures"]:
         lines.append(f"- incomplete: {failure['stage']} {failure['item']}: {failure['message']}")
+    review = run.get("review")
+    if review:
+        lines.append(f"- review file {review['file']}: {review['entries']} entries, "
+                     f"{review['dismissed_hidden']} dismissed findings hidden")
+        for entry in review["stale"]:
+            lines.append(f"- stale review entry `{entry['id']}` ({entry['verdict']} by {entry['by']}):"
+                         " its evidence is no longer in the documents")
     for problem in run["load_problems"]:
         lines.append(f"- input skipped: {problem['message']}")
     if run.get("unresolved_times"):

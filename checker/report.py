@@ -7,9 +7,9 @@ into each document's text as decoded from UTF-8: `text[start:end]` is the eviden
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from jsonschema import Draft202012Validator
 
@@ -40,6 +40,7 @@ class Failure:
 @dataclass(frozen=True)
 class Report:
     data: dict[str, Any]
+    texts: Mapping[str, str] = field(default_factory=dict)  # document id -> text, for the HTML
 
     @property
     def complete(self) -> bool:
@@ -56,16 +57,21 @@ class Report:
         from .render_markdown import render_markdown
         return render_markdown(self.data)
 
+    def to_html(self) -> str:
+        from .render_html import render_html
+        return render_html(self.data, self.texts)
+
     def validate(self) -> list[str]:
         """Schema violations of this report (empty when it satisfies report.schema.json)."""
         validator = Draft202012Validator(load_schema("report"))
         return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
                 for e in validator.iter_errors(self.data)]
 
-    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md")) -> list[Path]:
+    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md", "html")) -> list[Path]:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        renderers = {"json": ("report.json", self.to_json), "md": ("report.md", self.to_markdown)}
+        renderers = {"json": ("report.json", self.to_json), "md": ("report.md", self.to_markdown),
+                     "html": ("report.html", self.to_html)}
         written = []
         for fmt in formats:
             name, render = renderers[fmt]
@@ -138,4 +144,4 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                               for p in load_problems],
         },
     }
-    return Report(data)
+    return Report(data, texts)

@@ -114,6 +114,12 @@ class Settings:
         return self.api_key
 
 
+def reviewer_name(environ: Mapping[str, str] | None = None) -> str:
+    """Who is reviewing: CHECKER_REVIEWER, else the login name, else "unknown"."""
+    env = os.environ if environ is None else environ
+    return env.get("CHECKER_REVIEWER") or env.get("USER") or env.get("USERNAME") or "unknown"
+
+
 def variable_for(name: str) -> str:
     return _ENV[name][0]
 

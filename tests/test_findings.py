@@ -1,6 +1,8 @@
 """Findings are pure: severity rules, normaliser vetoes, stable ids and independent corroboration."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from checker.extract import Claim, Quantity
@@ -110,6 +112,19 @@ def test_finding_ids_depend_on_the_linked_sentences_not_on_wording_or_quote_choi
     assert finding_id(one, first, texts) == finding_id(other_words, second, texts)
     moved = {"x": claim("x", a, "Outro."), "y": first["y"]}
     assert finding_id(one, moved, texts) != finding_id(one, first, texts)
+
+
+def test_a_later_document_joining_a_side_keeps_the_finding_id():
+    a = doc("a", "Musk spoke to Putin once.", "2022-10-11")
+    b = doc("b", "Musk talks to Putin regularly, officials say.", "2024-10-25")
+    c = doc("c", "Officials repeat that Musk talks to Putin regularly.", "2024-11-02")
+    claims = {"x": claim("x", a, "Musk spoke to Putin once"), "y": claim("y", b, "Musk talks to Putin"),
+              "z": claim("z", c, "Musk talks to Putin regularly")}
+    texts = {d.id: d.text for d in (a, b, c)}
+    dates = {d.id: date.fromisoformat(d.published) for d in (a, b, c)}
+    before = finding_id(conflict(("x",), ("y",)), claims, texts, dates)
+    assert finding_id(conflict(("x",), ("y", "z")), claims, texts, dates) == before
+    assert finding_id(conflict(("x",), ("z",)), claims, texts, dates) != before
 
 
 def test_wire_copies_count_once_for_corroboration():

@@ -5,6 +5,7 @@ Pure tests parse the page with html.parser; the browser tests open it in Debian'
 """
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -29,7 +30,8 @@ TEXTS = {
     HOSTILE: ("Council sources say the bridge will close on 10 March. "
               "<script>alert('pwned')</script></textarea><img src=x onerror=alert(1)> "
               "The closure was linked to the budget dispute, a councillor alleged."),
-    BLOG: "Repairs to the bridge will last six weeks, the council confirmed. The bridge will close on 3 March.",
+    BLOG: ("Repairs to the bridge will last six weeks, the council confirmed. "
+           "The bridge will close on 3 March."),
 }
 HOSTILE_TITLE = '<script>alert("title")</script> Bridge & "budget"'
 
@@ -236,7 +238,7 @@ def test_each_claim_in_a_finding_links_to_one_anchor_in_its_source_and_back(page
             claim = next(c for c in CLAIMS if c["id"] == claim_id)
             passage = by_id(root, f"doc-{claim['doc_id']}")[0]
             assert targets[0] in passage.walk()
-            backs = [a.attrs["href"] for a in passage.find_all("a") if "backref" in (a.attrs.get("class") or "")]
+            backs = [a.attrs["href"] for a in passage.find_all("a") if "backref" in a.classes()]
             assert f"#finding-{finding['id']}" in backs
     plain = by_id(root, "ev-c-c1")[0]
     assert "in-finding" not in plain.classes() and "agreed" in plain.classes()
@@ -310,8 +312,15 @@ def test_the_sample_story_highlights_every_claim_exactly():
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary on PATH "
-                                    "(install Debian's: apt-get install -y chromium)")
+# CI installs chromium (.ci/run), so there a missing browser is a failure, never a quiet skip.
+IN_CI = bool(os.environ.get("CI"))
+needs_chromium = pytest.mark.skipif(CHROMIUM is None and not IN_CI, reason="no chromium binary on "
+                                    "PATH (install Debian's: apt-get install -y chromium)")
+
+
+@pytest.mark.skipif(not IN_CI, reason="only CI must have a browser")
+def test_ci_has_a_browser_for_the_html_tests():
+    assert CHROMIUM is not None, ".ci/run should have installed Debian's chromium"
 
 
 def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -385,10 +394,36 @@ def test_chromium_runs_the_filters_and_shows_every_finding(tmp_path, page):
     root = parse(result.stdout)
     body = root.find_all("body")[0]
     assert body.attrs.get("data-filters") == "ready", "the filter script did not run"
-    assert by_id(root, "filters")[0].attrs.get("hidden") is None and "hidden" not in by_id(root, "filters")[0].attrs
+    assert "hidden" not in by_id(root, "filters")[0].attrs, "the filters stayed hidden"
     assert by_id(root, "shown-count")[0].text() == "Showing 2 of 2 findings"
     for finding in (DISPUTE, REPORTING):
         article = by_id(root, f"finding-{finding['id']}")[0]
         assert "hidden" not in article.attrs
         assert finding["id"] in article.text() and finding["explanation"] in article.text()
     assert len(root.find_all("script")) == 1 and not root.find_all("img")
+
+
+USER_CHOICES = {
+    "untick high severity": ("var box = document.querySelector(\"input[name=severity][value=high]\");"
+                             "box.checked = false;", ["f-budget"]),
+    "pick the blog post": ("var box = document.querySelector(\"select[name=doc]\");"
+                           "box.selectedIndex = 3;", ["f-dates"]),  # options: all, wire, hostile, blog
+}
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("choice", sorted(USER_CHOICES))
+def test_filtering_in_chromium_hides_the_findings_that_do_not_match(tmp_path, page, choice):
+    act, expected = USER_CHOICES[choice]
+    # What a user's click does: change a control, and the form hears the change event.
+    user = f'<script>{act} box.dispatchEvent(new Event("change", {{bubbles: true}}));</script></body>'
+    html = tmp_path / "report.html"
+    html.write_text(page.replace("</body>", user), encoding="utf-8")
+    root = parse(run_chromium(tmp_path, "--dump-dom", html.as_uri()).stdout)
+    shown = [f["id"] for f in (DISPUTE, REPORTING)
+             if "hidden" not in by_id(root, f"finding-{f['id']}")[0].attrs]
+    assert shown == expected
+    assert by_id(root, "shown-count")[0].text() == f"Showing {len(expected)} of 2 findings"
+    empty_kind = "reporting" if expected == ["f-dates"] else "dispute"
+    assert "hidden" in by_id(root, empty_kind)[0].attrs, "a heading with nothing under it stays"

@@ -1,0 +1,175 @@
+"""Review: editors' verdicts on findings, kept in a TOML file beside the corpus.
+
+Each `[[finding]]` entry names a finding id (stable across runs, models and added documents),
+a verdict, who, when, a note, and the evidence the finding linked when it was reviewed. A
+report shows each finding's review state and hides dismissed ones by default; an entry whose
+evidence no longer exists in its document is reported as stale, never applied to anything else.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .align import normalize_with_map
+from .errors import InputError
+
+VERDICTS = ("confirmed", "dismissed", "needs-follow-up", "baseline")
+HEADER = """# checker review file: one [[finding]] per reviewed finding, matched by its stable id.
+# verdict: confirmed | dismissed | needs-follow-up | baseline (known, not yet reviewed)
+# evidence: what the finding linked when it was reviewed (document id and evidence text).
+"""
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    id: str
+    verdict: str
+    by: str
+    at: str
+    note: str = ""
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "by": self.by, "at": self.at, "note": self.note}
+
+
+def read_review(path: str | os.PathLike[str]) -> list[ReviewEntry]:
+    """The entries of a review file; a missing file has none. Bad entries are one-line errors."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"cannot read review file {path}: {err}", path=str(path),
+                         reason="bad-review") from None
+    entries = []
+    for n, item in enumerate(data.get("finding", []), start=1):
+        missing = {"id", "verdict", "by", "at"} - item.keys()
+        if missing or item.get("verdict") not in VERDICTS:
+            why = (f"misses {', '.join(sorted(missing))}" if missing else
+                   f"has verdict {item.get('verdict')!r}, not one of {', '.join(VERDICTS)}")
+            raise InputError(f"review file {path}: finding entry {n} {why}", path=str(path),
+                             reason="bad-review")
+        evidence = tuple(tuple(e.split(": ", 1)) for e in item.get("evidence", []) if ": " in e)
+        entries.append(ReviewEntry(item["id"], item["verdict"], item["by"], item["at"],
+                                   item.get("note", ""), evidence))  # type: ignore[arg-type]
+    return entries
+
+
+def write_review(path: str | os.PathLike[str], entries: Sequence[ReviewEntry]) -> None:
+    """Write entries sorted by id (stable diffs); atomically, so a crash never halves the file."""
+    def string(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    blocks = [HEADER]
+    for entry in sorted(entries, key=lambda e: e.id):
+        lines = ["[[finding]]", f"id = {string(entry.id)}", f"verdict = {string(entry.verdict)}",
+                 f"by = {string(entry.by)}", f"at = {string(entry.at)}",
+                 f"note = {string(entry.note)}", "evidence = ["]
+        lines += [f"  {string(f'{doc}: {text}')}," for doc, text in entry.evidence]
+        lines.append("]")
+        blocks.append("\n".join(lines))
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def evidence_of(finding: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]
+                ) -> tuple[tuple[str, str], ...]:
+    ids = [cid for side in finding["sides"] for cid in side["claim_ids"]]
+    return tuple(sorted({(claims[c]["doc_id"], claims[c]["text"]) for c in ids}))
+
+
+def set_verdict(entries: Sequence[ReviewEntry], finding: Mapping[str, Any],
+                claims: Mapping[str, Mapping[str, Any]], *, verdict: str, by: str, at: str,
+                note: str = "") -> list[ReviewEntry]:
+    if verdict not in VERDICTS:
+        raise InputError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}",
+                         reason="bad-verdict")
+    entry = ReviewEntry(finding["id"], verdict, by, at, note, evidence_of(finding, claims))
+    return [e for e in entries if e.id != finding["id"]] + [entry]
+
+
+def baseline(entries: Sequence[ReviewEntry], findings: Sequence[Mapping[str, Any]],
+             claims: Mapping[str, Mapping[str, Any]], *, by: str, at: str) -> list[ReviewEntry]:
+    """Every current finding without an entry becomes a "baseline" entry (known, not reviewed)."""
+    known = {e.id for e in entries}
+    return list(entries) + [ReviewEntry(f["id"], "baseline", by, at, "", evidence_of(f, claims))
+                            for f in findings if f["id"] not in known]
+
+
+def is_stale(entry: ReviewEntry, texts: Mapping[str, str]) -> bool:
+    """True when some evidence of the entry no longer exists in its document."""
+    for doc_id, text in entry.evidence:
+        if doc_id not in texts:
+            continue  # a document not in this run: nothing to compare against
+        if normalize_with_map(text)[0] not in normalize_with_map(texts[doc_id])[0]:
+            return True
+    return False
+
+
+def match_entries(findings: Sequence[Mapping[str, Any]], entries: Sequence[ReviewEntry],
+                  claims: Mapping[str, Mapping[str, Any]]) -> dict[str, ReviewEntry]:
+    """finding id -> its review entry: by id, else (a finding that grew, e.g. when documents were
+    added) by the entry's whole evidence being part of the finding's, when exactly one fits."""
+    by_id = {e.id: e for e in entries}
+    matched = {f["id"]: by_id[f["id"]] for f in findings if f["id"] in by_id}
+    loose = [e for e in entries if e.id not in matched and e.evidence]
+    for finding in findings:
+        if finding["id"] in matched:
+            continue
+        evidence = set(evidence_of(finding, claims))
+        fits = [e for e in loose if set(e.evidence) <= evidence]
+        if len(fits) == 1:
+            matched[finding["id"]] = fits[0]
+            loose.remove(fits[0])
+    return matched
+
+
+def apply_review(data: dict[str, Any], entries: Sequence[ReviewEntry], texts: Mapping[str, str], *,
+                 source: str, show_dismissed: bool = False) -> dict[str, Any]:
+    """The report with each finding's review state; dismissed findings hidden unless asked.
+
+    A finding matched by evidence takes its entry's id, so the reviewed id stays the id."""
+    claims = {c["id"]: c for c in data["claims"]}
+    matched = match_entries(data["contradictions"], entries, claims)
+    shown, hidden, present = [], 0, set()
+    for finding in data["contradictions"]:
+        entry = matched.get(finding["id"])
+        finding = {**finding, "id": entry.id if entry else finding["id"],
+                   "review": entry.as_dict() if entry else None}
+        present.add(finding["id"])
+        if entry is not None and entry.verdict == "dismissed" and not show_dismissed:
+            hidden += 1
+            continue
+        shown.append(finding)
+    stale = [{"id": e.id, **e.as_dict()} for e in entries if is_stale(e, texts)]
+    absent = [e.id for e in entries if e.id not in present and not is_stale(e, texts)]
+    run = {**data["run"], "review": {"file": source, "entries": len(entries),
+                                     "dismissed_hidden": hidden, "stale": stale,
+                                     "not_found_this_run": sorted(absent)}}
+    return {**data, "contradictions": shown, "run": run}
+
+
+def tripping(data: Mapping[str, Any], *, fail_on: str | None, fail_on_new: bool,
+             severities: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Findings that fail a CI gate: never dismissed or baselined ones; with fail_on_new, only
+    those nobody has reviewed at all."""
+    threshold = severities.index(fail_on) if fail_on else len(severities) - 1
+    out = []
+    for finding in data["contradictions"]:
+        review = finding.get("review")
+        if severities.index(finding["severity"]) > threshold:
+            continue
+        if review and review["verdict"] in ("dismissed", "baseline"):
+            continue
+        if fail_on_new and review:
+            continue
+        out.append(finding)
+    return out

@@ -1,0 +1,175 @@
+"""Editors review findings once: stable ids, a review file, hidden dismissals, CI gates, stale entries."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from checker import check
+from checker.cli import main
+from checker.gateway import ModelRequest, ModelResponse
+from checker.load import make_document
+from checker.review import read_review
+from checker.settings import Settings
+from conftest import CORPUS, SAMPLE_CASSETTE, passage_of, schema_of
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """The sample corpus in a folder of its own, so a review.toml can sit beside it."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def report_cmd(corpus, out, *extra):
+    return ["report", str(corpus), "--cassette", str(SAMPLE_CASSETTE), "--mode", "replay",
+            "--out", str(out), "--quiet", *extra]
+
+
+def load(out):
+    return json.loads((out / "report.json").read_text())
+
+
+def test_rerunning_the_sample_gives_identical_finding_ids(corpus, tmp_path):
+    first = check([corpus], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE)
+    second = check([corpus], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE)
+    ids = [f["id"] for f in first.data["contradictions"]]
+    assert ids and ids == [f["id"] for f in second.data["contradictions"]]
+    assert all(re.fullmatch(r"f-[0-9a-f]{12}", i) for i in ids)
+
+
+def honest_model(request: ModelRequest) -> ModelResponse:
+    """A stand-in model: one claim per sentence; sentences with "not" conflict with the rest."""
+    body = {"messages": [{"role": r, "content": c} for r, c in request.messages],
+            "response_format": {"json_schema": {"name": request.schema_id}}}
+    if schema_of(body) == "extract_claims":
+        sentences = [s.strip() for s in passage_of(body).split(".") if s.strip()]
+        answer = {"summary": "s", "claims": [
+            {"statement": s + ".", "quote": s, "entities": [{"name": "Ministry", "kind": "organization"}],
+             "attribution": ["the article"], "stance": "asserted", "times": [], "quantities": []}
+            for s in sentences]}
+    else:
+        blocks = re.findall(r"^\[(C\d+)\].*?\n  quote: \"(.*?)\"$", body["messages"][1]["content"], re.M | re.S)
+        denials = [label for label, quote in blocks if " not " in f" {quote} "]
+        others = [label for label, quote in blocks if label not in denials]
+        conflicts = [{"kind": "dispute", "type": "factual", "explanation": "One denies the other.",
+                      "changes_meaning": True, "sides": [{"position": "It happened.", "claims": others},
+                                                         {"position": "It did not.", "claims": denials}]}
+                     ] if denials and others else []
+        answer = {"conflicts": conflicts, "agreements": [], "compatible": [], "unrelated": []}
+    return ModelResponse(raw=json.dumps(answer), model="honest")
+
+
+STORY = {"a": "The ministry approved the budget on Monday. Officials cheered.",
+         "b": "The ministry did not approve the budget on Monday. The vote was delayed."}
+
+
+def test_adding_a_document_keeps_the_existing_finding_ids():
+    documents = [make_document(doc_id, text) for doc_id, text in STORY.items()]
+    before = check(documents, transport=honest_model).data["contradictions"]
+    extra = make_document("c", "A spokesman for the ministry praised the budget on Monday.")
+    after = check(documents + [extra], transport=honest_model).data["contradictions"]
+    assert len(before) == 1 and len(after) == 1
+    assert len(after[0]["sides"][0]["claim_ids"]) > len(before[0]["sides"][0]["claim_ids"])
+    assert after[0]["id"] == before[0]["id"], "a third document joined a side; the id must stay"
+
+
+def test_a_review_follows_a_finding_that_grew_and_keeps_its_id():
+    from checker.review import ReviewEntry, apply_review
+    claims = [{"id": cid, "doc_id": doc, "text": text} for cid, doc, text in
+              (("c1", "a", "approved"), ("c2", "b", "not approved"), ("c3", "z", "approved too"))]
+    grown = {"id": "f-new", "severity": "high", "sides": [
+        {"claim_ids": ["c1", "c3"], "doc_ids": ["a", "z"]}, {"claim_ids": ["c2"], "doc_ids": ["b"]}]}
+    data = {"claims": claims, "contradictions": [grown], "run": {}}
+    entry = ReviewEntry("f-old", "confirmed", "ed", "2026-11-01", "checked",
+                        (("a", "approved"), ("b", "not approved")))
+    texts = {"a": "approved", "b": "not approved", "z": "approved too"}
+    [finding] = apply_review(data, [entry], texts, source="r.toml")["contradictions"]
+    assert finding["id"] == "f-old" and finding["review"]["verdict"] == "confirmed"
+    other = ReviewEntry("f-x", "dismissed", "ed", "2026-11-01", "", (("q", "elsewhere"),))
+    [untouched] = apply_review({**data, "contradictions": [grown]}, [other], texts,
+                               source="r.toml")["contradictions"]
+    assert untouched["id"] == "f-new" and untouched["review"] is None
+
+
+def test_a_dismissed_finding_is_hidden_by_default_and_does_not_trip_the_gate(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(report_cmd(corpus, out, "--fail-on", "high")) == 1
+    highs = [f for f in load(out)["contradictions"] if f["severity"] == "high"]
+    review = corpus / "review.toml"
+    for finding in highs:
+        assert main(["review", "set", finding["id"], "--verdict", "dismissed", "--by", "ed",
+                     "--note", "different translations", "--report", str(out / "report.json"),
+                     "--review", str(review)]) == 0
+    capsys.readouterr()
+    assert {e.verdict for e in read_review(review)} == {"dismissed"}
+    assert main(report_cmd(corpus, out, "--fail-on", "high")) == 0  # review.toml found beside corpus
+    data = load(out)
+    shown = {f["id"] for f in data["contradictions"]}
+    assert not shown & {f["id"] for f in highs}
+    assert data["run"]["review"]["dismissed_hidden"] == len(highs)
+    markdown = (out / "report.md").read_text()
+    assert not any(f["id"] in markdown for f in highs)
+    assert main(report_cmd(corpus, out, "--show-dismissed")) == 0
+    revealed = {f["id"]: f for f in load(out)["contradictions"]}
+    assert revealed[highs[0]["id"]]["review"] == {"verdict": "dismissed", "by": "ed",
+                                                  "at": revealed[highs[0]["id"]]["review"]["at"],
+                                                  "note": "different translations"}
+
+
+def test_fail_on_new_ignores_baselined_findings_and_catches_unreviewed_ones(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(report_cmd(corpus, out, "--fail-on-new")) == 1
+    review = corpus / "review.toml"
+    assert main(["review", "baseline", "--report", str(out / "report.json"), "--review", str(review),
+                 "--by", "ci"]) == 0
+    assert main(report_cmd(corpus, out, "--fail-on-new")) == 0
+    entries = review.read_text().split("[[finding]]")
+    review.write_text("[[finding]]".join(entries[:-1]).rstrip() + "\n")  # forget one finding
+    assert main(report_cmd(corpus, out, "--fail-on-new")) == 1
+    assert "1 new findings" in capsys.readouterr().err
+
+
+def test_a_review_entry_whose_evidence_is_gone_is_reported_stale(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(report_cmd(corpus, out))
+    finding = load(out)["contradictions"][0]
+    review = corpus / "review.toml"
+    main(["review", "set", finding["id"], "--verdict", "confirmed", "--by", "ed",
+          "--report", str(out / "report.json"), "--review", str(review)])
+    entry = read_review(review)[0]
+    doc_id, evidence = entry.evidence[0]
+    text = (corpus / f"{doc_id}.txt").read_text()
+    (tmp_path / "edited").mkdir()
+    for path in corpus.glob("*.txt"):
+        body = path.read_text()
+        (tmp_path / "edited" / path.name).write_text(body.replace(evidence, "[passage removed]")
+                                                     if path.stem == doc_id else body)
+    assert evidence in text
+    from checker.review import apply_review
+    texts = {p.stem: p.read_text() for p in (tmp_path / "edited").glob("*.txt")}
+    data = apply_review(load(out), read_review(review), texts, source=str(review))
+    assert [s["id"] for s in data["run"]["review"]["stale"]] == [finding["id"]]
+    unchanged = apply_review(load(out), read_review(review), {p.stem: p.read_text() for p in corpus.glob("*.txt")},
+                             source=str(review))
+    assert unchanged["run"]["review"]["stale"] == []
+
+
+def test_review_list_shows_states_and_a_bad_verdict_is_a_one_line_error(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(report_cmd(corpus, out))
+    review = corpus / "review.toml"
+    first = load(out)["contradictions"][0]["id"]
+    main(["review", "set", first, "--verdict", "needs-follow-up", "--by", "ed",
+          "--report", str(out / "report.json"), "--review", str(review)])
+    capsys.readouterr()
+    assert main(["review", "list", "--report", str(out / "report.json"), "--review", str(review), "--json"]) == 0
+    rows = {r["id"]: r["verdict"] for r in json.loads(capsys.readouterr().out)["findings"]}
+    assert rows[first] == "needs-follow-up" and "new" in rows.values()
+    review.write_text('[[finding]]\nid = "f-1"\nverdict = "maybe"\nby = "x"\nat = "2026-01-01"\n')
+    assert main(report_cmd(corpus, out)) == 2
+    err = capsys.readouterr().err
+    assert "verdict 'maybe'" in err and err.count("\n") == 1
