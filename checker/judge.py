@@ -7,6 +7,7 @@ labels, put one claim on two sides, or link a claim to itself are re-asked, neve
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -130,6 +131,22 @@ def judgement_check(labels: Mapping[str, str]) -> Callable[[Any], list[Violation
     return check
 
 
+def unlabel(text: str, labels: Mapping[str, str], claims: Mapping[str, Claim],
+            documents: Mapping[str, Document]) -> str:
+    """Replace the prompt's local labels ("C4") in the model's prose with what an editor knows:
+    the claim's source, e.g. "C4 renders ..." -> "[003_16daae7c1b36e9cd] renders ..."."""
+    def source(match: re.Match[str]) -> str:
+        claim_id = labels.get(match.group(0))
+        if claim_id is None:
+            return match.group(0)
+        doc = documents[claims[claim_id].doc_id]
+        return f"[{doc.source or doc.id}]"
+    return _LABEL.sub(source, text)
+
+
+_LABEL = re.compile(r"\bC\d+\b")
+
+
 async def judge_group(gateway: Gateway, group: Group, claims: Mapping[str, Claim],
                       documents: Mapping[str, Document], describe: Describe | None = None
                       ) -> Judgement:
@@ -139,13 +156,14 @@ async def judge_group(gateway: Gateway, group: Group, claims: Mapping[str, Claim
                               prompt=f"{PROMPT}@{prompt.version}", schema_id=PROMPT)
     data = (await gateway.complete(request, check=judgement_check(labels))).data
     ids = lambda items: tuple(labels[label] for label in items)  # noqa: E731
+    prose = lambda text: unlabel(text.strip(), labels, claims, documents)  # noqa: E731
     return Judgement(
         group_id=group.id, request_key=request.key,
         conflicts=[Conflict(group.id, c["kind"], c["type"],
-                            tuple(Side(s["position"].strip(), ids(s["claims"])) for s in c["sides"]),
-                            c["explanation"].strip(), c["changes_meaning"])
+                            tuple(Side(prose(s["position"]), ids(s["claims"])) for s in c["sides"]),
+                            prose(c["explanation"]), c["changes_meaning"])
                    for c in data["conflicts"]],
-        agreements=[Agreement(group.id, a["statement"].strip(), ids(a["claims"]))
+        agreements=[Agreement(group.id, prose(a["statement"]), ids(a["claims"]))
                     for a in data["agreements"]],
         compatible=[(ids(c["claims"]), c["reason"].strip()) for c in data["compatible"]],
         unrelated=list(ids(data["unrelated"])))

@@ -169,3 +169,12 @@ def test_editing_a_prompt_makes_replay_miss_loudly_with_how_to_rerecord(tmp_path
     assert "extract_claims@" in message and "differs in" in message
     assert "recorded 'You are a meticulous" in message and "requested 'You are a careful" in message
     assert "To re-record" in message and "checker export" in message
+
+
+def test_the_committed_examples_are_what_the_code_renders_today(tmp_path):
+    """examples/ shows visitors the real output; regenerate it when rendering changes:
+    checker report fixtures/corpus --cassette fixtures/cassettes/sample.jsonl --mode replay --out examples && rm examples/report.json"""
+    report = check([CORPUS], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE)
+    examples = CORPUS.parent.parent / "examples"
+    assert (examples / "report.md").read_text(encoding="utf-8") == report.to_markdown()
+    assert (examples / "report.html").read_text(encoding="utf-8") == report.to_html()
