@@ -145,6 +145,14 @@ def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict
     return cluster
 
 
+def finding_order(finding: Mapping) -> tuple:
+    """Disputes first, then reporting inconsistencies; each by severity, then the most widely
+    reported first."""
+    documents = {d for side in finding["sides"] for d in side["doc_ids"]}
+    return (finding["kind"] != "dispute", SEVERITIES.index(finding["severity"]), -len(documents),
+            finding["id"])
+
+
 def build_findings(judgements: Iterable[Judgement], claims: Mapping[str, Claim],
                    documents: Sequence[Document], story: Story
                    ) -> tuple[list[dict], list[dict], list[dict]]:
@@ -180,7 +188,6 @@ def build_findings(judgements: Iterable[Judgement], claims: Mapping[str, Claim],
                 corroborations.append({"statement": agreement.statement,
                                        "claim_ids": list(agreement.claim_ids), "doc_ids": docs,
                                        "independent_sources": independent})
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    contradictions.sort(key=lambda c: (c["kind"] != "dispute", rank[c["severity"]], c["id"]))
+    contradictions.sort(key=finding_order)
     corroborations.sort(key=lambda c: (-c["independent_sources"], c["statement"]))
     return contradictions, corroborations, suppressed

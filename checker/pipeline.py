@@ -16,6 +16,7 @@ from datetime import date
 
 from .chunk import Chunk, chunk_document
 from .confirm_entities import batches, confirm_pairs
+from .consolidate import consolidate_disputes, person_key
 from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
                      ExtractionFailed, ProviderError)
 from .extract import ChunkExtraction, extract_chunk, merge_overlapping
@@ -139,6 +140,9 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
     story = story_of(documents, claims, resolution.claim_entities)
     contradictions, corroborations, suppressed = build_findings(
         [judgements[g.id] for g in groups if g.id in judgements], claims_by_id, documents, story)
+    people = {person_key(name): e.id for e in resolution.entities if e.kind == "person"
+              for name in (e.name, *e.aliases)}
+    contradictions = consolidate_disputes(contradictions, claims_by_id, people, texts, published)
     return build_report(documents=list(documents), claims=claims, summaries=summaries,
                         dropped=[d for e in extractions for d in e.dropped],
                         failures=runner.failures, gateway=gateway,

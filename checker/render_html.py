@@ -51,6 +51,7 @@ padding:12px 16px;margin:12px 0}
 article.finding.high{border-left-color:var(--high)}article.finding.medium{border-left-color:var(--medium)}
 article.finding:target{box-shadow:0 0 0 3px #7aa7ff}
 .finding .explanation{font-size:17px;font-weight:600;margin:6px 0 10px}
+.finding .also{margin:-4px 0 10px;color:#444;font-size:14px}
 .sides{display:grid;grid-template-columns:repeat(var(--sides),minmax(0,1fr));gap:12px}
 .side{background:var(--wash);border-radius:6px;padding:10px 12px}
 .side h4{margin:0 0 8px;font-size:15px}.side h4 span{color:var(--muted);font-weight:400}
@@ -259,8 +260,17 @@ def _finding(page: _Page, item: dict[str, Any]) -> str:
             f'<span class="badge">{_e(item["kind"])}</span><span class="badge">{_e(item["type"])}</span>'
             f'<span class="badge sev-{_e(item["severity"])}">{_e(item["severity"])}</span>{meaning}'
             f'<span class="meta">finding {_e(item["id"])}</span></div>'
-            f'<p class="explanation">{_e(item["explanation"])}</p>'
+            f'<p class="explanation">{_e(item["explanation"])}</p>{_also(item)}'
             f'<div class="sides" style="--sides:{len(item["sides"])}">{sides}</div></article>')
+
+
+def _also(item: dict[str, Any]) -> str:
+    """The same dispute as other judged groups put it (consolidated into this finding)."""
+    also = item.get("also") or []
+    if not also:
+        return ""
+    return ('<ul class="also">' + "".join(f"<li>Also found: {_e(text)}</li>" for text in also)
+            + "</ul>")
 
 
 def _side(page: _Page, side: dict[str, Any], letter: str) -> str:

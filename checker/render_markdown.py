@@ -32,6 +32,10 @@ def render_markdown(data: dict[str, Any]) -> str:
                      + (f": {review['note']}" if review["note"] else ""))
             lines += [f"### [{item['severity']}] {item['type']}: {item['explanation']}", "",
                       f"Finding `{item['id']}` · review: {state}", ""]
+            for also in item.get("also", []):
+                lines.append(f"- also found: {also}")
+            if item.get("also"):
+                lines.append("")
             for n, side in enumerate(item["sides"], start=1):
                 lines.append(f"- **Side {n}: {side['position']}**")
                 for cid in side["claim_ids"]:

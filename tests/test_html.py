@@ -427,3 +427,9 @@ def test_filtering_in_chromium_hides_the_findings_that_do_not_match(tmp_path, pa
     assert by_id(root, "shown-count")[0].text() == f"Showing {len(expected)} of 2 findings"
     empty_kind = "reporting" if expected == ["f-dates"] else "dispute"
     assert "hidden" in by_id(root, empty_kind)[0].attrs, "a heading with nothing under it stays"
+
+
+def test_a_consolidated_dispute_shows_what_else_was_found(report):
+    report["contradictions"][0]["also"] = ["The same two disagree about <the date>."]
+    page = render_html(report, TEXTS)
+    assert "Also found: The same two disagree about &lt;the date&gt;." in page
