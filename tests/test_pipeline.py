@@ -112,15 +112,22 @@ def test_importing_an_answer_twice_records_it_once(tmp_path, capsys):
     assert len(cassette.read_text().splitlines()) == 1
 
 
-def test_batch_mode_submits_each_stage_through_files_and_batches_endpoints(tmp_path, monkeypatch):
-    corpus = write_corpus(tmp_path / "corpus")
-    cassette = tmp_path / "cassette.jsonl"
+@pytest.fixture
+def batch_server(monkeypatch):
+    """A local server with the Batch API endpoints, and the environment pointing at it."""
     monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
     with FakeOpenAI(model=first_sentence_model) as server:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
-                     "--out", str(tmp_path / "out"), "--quiet"])
+        yield server
+
+
+def test_batch_mode_submits_each_stage_through_files_and_batches_endpoints(tmp_path, batch_server):
+    server = batch_server
+    corpus = write_corpus(tmp_path / "corpus")
+    cassette = tmp_path / "cassette.jsonl"
+    code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
+                 "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 0
     assert len(server.batches) == 2 and server.requests == []  # extract, then judge; no live calls
     assert all(b["status"] == "completed" for b in server.batches.values())
@@ -132,33 +139,30 @@ def test_batch_mode_submits_each_stage_through_files_and_batches_endpoints(tmp_p
     assert len(replayed["claims"]) == 3
 
 
-def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_twice(tmp_path, monkeypatch):
+def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_twice(tmp_path, batch_server):
+    server = batch_server
     corpus = write_corpus(tmp_path / "corpus")
     cassette = tmp_path / "cassette.jsonl"
-    monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
-    with FakeOpenAI(model=first_sentence_model) as server:
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        server.polls_before_done = 10**9  # the first run's batch never finishes: kill the run
-        settings = Settings.from_env(mode="replay")
-        gateway = Gateway(settings=settings, cassette=Cassette(cassette))
-        with pytest.raises(AnswersPending) as pending:
-            run(load_documents([corpus]).documents, gateway, collect_misses=True)
+    server.polls_before_done = 10**9  # the first run's batch never finishes: kill the run
+    settings = Settings.from_env(mode="replay")
+    gateway = Gateway(settings=settings, cassette=Cassette(cassette))
+    with pytest.raises(AnswersPending) as pending:
+        run(load_documents([corpus]).documents, gateway, collect_misses=True)
 
-        class Killed(Exception):
-            pass
+    class Killed(Exception):
+        pass
 
-        class DiesWhileWaiting(OpenAIBatchRunner):
-            def wait(self, batch_id):
-                raise Killed  # the process dies with the batch in flight
+    class DiesWhileWaiting(OpenAIBatchRunner):
+        def wait(self, batch_id):
+            raise Killed  # the process dies with the batch in flight
 
-        with pytest.raises(Killed):
-            run_batch(pending.value.requests, cassette=Cassette(cassette),
-                      runner=DiesWhileWaiting(settings, poll_seconds=0.05))
-        assert len(server.batches) == 1 and (tmp_path / "cassette.batch.json").exists()
-        server.polls_before_done = 1
-        code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
-                     "--out", str(tmp_path / "out"), "--quiet"])
+    with pytest.raises(Killed):
+        run_batch(pending.value.requests, cassette=Cassette(cassette),
+                  runner=DiesWhileWaiting(settings, poll_seconds=0.05))
+    assert len(server.batches) == 1 and (tmp_path / "cassette.batch.json").exists()
+    server.polls_before_done = 1
+    code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
+                 "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 0
     assert len(server.batches) == 2  # the first batch was resumed; only the judge stage was new
     assert len(server.files) == 4     # two inputs uploaded, two outputs: nothing sent twice
