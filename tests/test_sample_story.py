@@ -76,6 +76,8 @@ def test_the_central_dispute_bremmer_against_musks_denial_is_high(report):
                and any(side_says(s, musk) and not side_says(s, bremmer) for s in f["sides"])]
     assert central, "Bremmer's account against Musk's denial must be a high-severity dispute"
     assert len({d for f in central for s in f["sides"] for d in s["doc_ids"]}) >= 4
+    assert len(central) == 1, "one dispute, one finding: the pieces other groups found are pooled"
+    assert len(central[0]["also"]) >= 1
 
 
 def test_disputes_come_first_then_reporting_each_by_severity(report):
