@@ -65,11 +65,17 @@ def extraction_request(gateway: Gateway, document: Document, chunk: Chunk) -> Mo
     prompt = load_prompt(PROMPT)
     # A boundary derived from the text itself: a document cannot forge the line that closes it.
     boundary = "=" * 8 + f" DOCUMENT {tagged_hash(chunk.text)[3:15]} " + "=" * 8
-    messages = prompt.render(document_id=document.id, title=document.title or "unknown",
-                             outlet=document.source or "unknown",
-                             published=document.published or "unknown",
+    messages = prompt.render(document_id=_one_line(document.id),
+                             title=_one_line(document.title or "unknown"),
+                             outlet=_one_line(document.source or "unknown"),
+                             published=_one_line(document.published or "unknown"),
                              boundary=boundary, text=chunk.text)
     return gateway.request(messages=messages, prompt=f"{PROMPT}@{prompt.version}", schema_id=PROMPT)
+
+
+def _one_line(value: str) -> str:
+    """Metadata sits outside the boundaries: one line each, so it cannot forge a header or boundary."""
+    return " ".join(value.split()) or "unknown"
 
 
 def regrounding_request(request: ModelRequest, raw_answer: str,

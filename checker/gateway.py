@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import math
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Awaitable, Callable, Union
+from typing import Any, Awaitable, Callable, Iterable, Union
 
 import openai
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
@@ -124,20 +125,65 @@ def strict_schema(schema_id: str) -> dict[str, Any]:
 
 
 def parse_answer(schema_id: str, raw: str, check: Check | None = None) -> Any:
-    """JSON-decode and validate `raw`; SchemaViolation lists every failing path."""
+    """JSON-decode and validate `raw`; SchemaViolation lists every failing path.
+
+    Only strict JSON passes: NaN, Infinity, out-of-range numbers and lone surrogates would
+    satisfy a schema yet break report.json, so they are violations too.
+    """
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, TypeError) as err:
+        data = json.loads(raw, parse_constant=_not_json, parse_float=_finite_float)
+        errors = sorted(schema_validator(schema_id).iter_errors(data),
+                        key=lambda e: list(map(str, e.absolute_path)))
+        violations = [Violation(_json_path(e.absolute_path), e.message) for e in errors]
+    # ValueError also covers integers too long to convert; RecursionError, nesting too deep.
+    except (ValueError, TypeError, RecursionError) as err:
         raise SchemaViolation(schema_id, [Violation("$", f"not valid JSON ({err})")], raw=raw) from None
-    violations = [Violation("$" + "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]"
-                                          for p in e.absolute_path), e.message)
-                  for e in sorted(schema_validator(schema_id).iter_errors(data),
-                                  key=lambda e: list(map(str, e.absolute_path)))]
+    violations += _lone_surrogates(data)
     if not violations and check is not None:
         violations = check(data)
     if violations:
         raise SchemaViolation(schema_id, violations, raw=raw)
     return data
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _json_path(parts: Iterable[Any]) -> str:
+    return "$" + "".join(f"[{p!r}]" if isinstance(p, str) else f"[{p}]" for p in parts)
+
+
+def _lone_surrogates(data: Any) -> list[Violation]:
+    """Strings (keys too) that cannot be written as UTF-8: a JSON escape of half a pair."""
+    found, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _has_surrogate(key):
+                    found.append(Violation(_json_path(path), f"key {key!r} is not valid Unicode"))
+                stack.append(((*path, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+        elif isinstance(value, str) and _has_surrogate(value):
+            found.append(Violation(_json_path(path), "contains a lone surrogate, not valid Unicode"))
+    return sorted(found, key=lambda v: v.path)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelRequest:
@@ -265,6 +311,7 @@ class Gateway:
             result = self.transport(request)
             response = await result if inspect.isawaitable(result) else result
             self.calls += 1
+        _raise_for_text(request, response.raw, response.model)
         response = replace(response, key=key,
                            latency_ms=response.latency_ms or (time.perf_counter() - started) * 1000)
         if mode == "record":
@@ -273,6 +320,14 @@ class Gateway:
         self.answers_used[key] = response
         _raise_for_finish(request, response)
         return response
+
+
+def _raise_for_text(request: ModelRequest, *texts: str) -> None:
+    """An answer that is not valid Unicode can be neither recorded (UTF-8) nor keyed."""
+    if any(_has_surrogate(text) for text in texts):
+        raise ProviderError(f"{request.prompt_name}: the model server's answer is not valid "
+                            "Unicode (a lone surrogate)", status=None, retryable=True,
+                            request_key=request.key)
 
 
 def _raise_for_finish(request: ModelRequest, response: ModelResponse) -> None:
@@ -304,20 +359,31 @@ class OpenAITransport:
         started = time.perf_counter()
         body = wire_body(request, self.structured_output)
         try:
-            completion = await self.client.chat.completions.create(**body)
+            completion = await self._create(request, body)
         except openai.BadRequestError as err:
             if self.structured_output != "auto" or "response_format" not in str(err):
-                raise _provider_error(request, err) from None
+                raise _provider_error(request, err, self.client.api_key) from None
             self.structured_output = "json_object"  # the server lacks json_schema: JSON mode
             body = wire_body(request, self.structured_output)
             try:
-                completion = await self.client.chat.completions.create(**body)
+                completion = await self._create(request, body)
             except openai.OpenAIError as again:
-                raise _provider_error(request, again) from None
+                raise _provider_error(request, again, self.client.api_key) from None
         except openai.OpenAIError as err:
-            raise _provider_error(request, err) from None
-        return response_from_completion(completion.model_dump(), request,
+            raise _provider_error(request, err, self.client.api_key) from None
+        # A body that parsed as JSON but not as an object stays as it was; the check is below.
+        data = completion.model_dump(warnings=False) if hasattr(completion, "model_dump") \
+            else completion
+        return response_from_completion(data, request,
                                         latency_ms=(time.perf_counter() - started) * 1000)
+
+    async def _create(self, request: ModelRequest, body: dict[str, Any]) -> Any:
+        try:
+            return await self.client.chat.completions.create(**body)
+        except ValueError as err:  # a 2xx whose body is not JSON: the client does not wrap it
+            raise ProviderError(f"{request.prompt_name}: model server sent a body that is not "
+                                f"JSON ({err})", status=None, retryable=True,
+                                request_key=request.key) from None
 
 
 class OpenAIBatchRunner:
@@ -342,7 +408,7 @@ class OpenAIBatchRunner:
                                                completion_window="24h",
                                                metadata={"created_by": "checker"})
         except openai.OpenAIError as err:
-            raise _batch_error("submitting the batch", err) from None
+            raise _batch_error("submitting the batch", err, self.client.api_key) from None
         return batch.id
 
     def wait(self, batch_id: str) -> str:
@@ -358,47 +424,62 @@ class OpenAIBatchRunner:
             if batch.status != "completed":
                 reasons = "; ".join(e.message for e in (batch.errors.data if batch.errors else [])
                                     if e.message) or "no reason given"
-                raise ProviderError(f"batch {batch_id} ended {batch.status}: {reasons}",
+                raise ProviderError(_redact(f"batch {batch_id} ended {batch.status}: {reasons}",
+                                            self.client.api_key),
                                     retryable=batch.status == "expired")
             parts = [self.client.files.content(file_id).text
                      for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
         except openai.OpenAIError as err:
-            raise _batch_error(f"waiting for batch {batch_id}", err) from None
+            raise _batch_error(f"waiting for batch {batch_id}", err, self.client.api_key) from None
         return "\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
 
 
-def _batch_error(doing: str, err: Exception) -> ProviderError:
+def _redact(text: str, secret: str | None) -> str:
+    """A server may echo the key it was sent (a proxy quoting the Authorization header)."""
+    return text.replace(secret, "[redacted key]") if secret else text
+
+
+def _batch_error(doing: str, err: Exception, secret: str | None) -> ProviderError:
     status = getattr(err, "status_code", None)
+    detail = _redact(str(getattr(err, "message", None) or err), secret)
     return ProviderError(f"{doing} failed ({f'HTTP {status}' if status else type(err).__name__}): "
-                         f"{getattr(err, 'message', None) or err}", status=status,
+                         f"{detail}", status=status,
                          retryable=status is None or status >= 500 or status == 429)
 
 
 def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
                              latency_ms: float = 0.0) -> ModelResponse:
     """A ModelResponse from a chat.completion JSON body (live or from a batch output line)."""
-    choices = body.get("choices") or []
-    if not choices:
+    choices = body.get("choices") if isinstance(body, dict) else None
+    if not choices or not isinstance(choices, list):
         raise ProviderError(f"{request.prompt_name}: the server returned no choices",
                             retryable=False, request_key=request.key)
-    message = choices[0].get("message") or {}
-    usage = body.get("usage") or {}
+    first = choices[0] if isinstance(choices[0], dict) else {}
+    message = first.get("message") if isinstance(first.get("message"), dict) else {}
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     raw = message.get("content") or ""
+    if not isinstance(raw, str):
+        raise ProviderError(f"{request.prompt_name}: the server's message content is "
+                            f"{type(raw).__name__}, not text", retryable=False,
+                            request_key=request.key)
+    model = body.get("model") if isinstance(body.get("model"), str) else None
+    model = model or request.model
+    _raise_for_text(request, raw, model)
     if not raw and message.get("refusal"):
-        return ModelResponse(raw="", model=body.get("model") or request.model,
-                             finish_reason="content_filter", key=request.key, latency_ms=latency_ms)
-    return ModelResponse(raw=raw, model=body.get("model") or request.model,
-                         usage=Usage(usage.get("prompt_tokens") or 0,
-                                     usage.get("completion_tokens") or 0),
-                         finish_reason=choices[0].get("finish_reason"), key=request.key,
+        return ModelResponse(raw="", model=model, finish_reason="content_filter", key=request.key,
+                             latency_ms=latency_ms)
+    counts = [usage.get(k) if type(usage.get(k)) is int else 0  # noqa: E721 (bool is not a count)
+              for k in ("prompt_tokens", "completion_tokens")]
+    return ModelResponse(raw=raw, model=model, usage=Usage(*counts),
+                         finish_reason=first.get("finish_reason"), key=request.key,
                          latency_ms=latency_ms)
 
 
-def _provider_error(request: ModelRequest, err: Exception) -> ProviderError:
+def _provider_error(request: ModelRequest, err: Exception, secret: str | None) -> ProviderError:
     status = getattr(err, "status_code", None)
     retryable = status in (408, 409, 429) or (status is not None and status >= 500) or isinstance(
         err, (openai.APITimeoutError, openai.APIConnectionError))
-    detail = getattr(err, "message", None) or str(err) or type(err).__name__
+    detail = _redact(getattr(err, "message", None) or str(err) or type(err).__name__, secret)
     where = f"HTTP {status}" if status else type(err).__name__
     return ProviderError(f"{request.prompt_name}: model server failed ({where}): {detail}",
                          status=status, retryable=retryable, request_key=request.key)

@@ -67,9 +67,11 @@ class _ProblemLog:
         self.problems: list[LoadProblem] = []
 
     def add(self, path: str | os.PathLike[str], reason: str, message: str) -> None:
-        problem = LoadProblem(os.fspath(path), reason, message)
+        # One line each, whatever the file names hold (a message is printed as one line).
+        problem = LoadProblem(_printable(_readable(os.fspath(path))), reason,
+                              _printable(_readable(message)))
         if self.strict:
-            raise InputError(message, path=problem.path, reason=reason)
+            raise InputError(problem.message, path=problem.path, reason=reason)
         self.problems.append(problem)
 
 
@@ -154,6 +156,9 @@ def make_document(id: str, text: str, *, title: str | None = None, source: str |
         raise InputError(f"a document needs a non-empty id, got {id!r}", reason="bad-metadata")
     if not isinstance(text, str) or not text or text.isspace():
         raise InputError(f"document {id!r} has no text to check", path=f"<{id}>", reason="empty")
+    if _readable(id) != id or _readable(text) != text:
+        raise InputError(f"document {_readable(id)!r} is not Unicode text (a lone surrogate)",
+                         path=f"<{_readable(id)}>", reason="invalid-unicode")
     given = {"title": title, "source": source, "url": url, "published": published}
     explicit = _clean_metadata(given, path=f"<{id}>", where=f"document {id!r}",
                                log=_ProblemLog(strict=True), reject_unknown=True)
@@ -241,6 +246,20 @@ def _walk_folder(folder: Path, log: _ProblemLog, ancestors: frozenset[str]) -> I
 
 # --- reading files ---------------------------------------------------------------------------
 
+def _readable(text: str) -> str:
+    """`text` as valid Unicode. A file name that is not UTF-8 reaches Python with lone
+    surrogates, which no id, message or report could be encoded with: its bytes become \\xNN."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name holds (from a JSON escape)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _read_text(path: Path, log: _ProblemLog) -> str | None:
     try:
         data = path.read_bytes()
@@ -266,6 +285,12 @@ def _read_text(path: Path, log: _ProblemLog) -> str | None:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def _printable(name: str) -> str:
+    """A file name as an id: a line break or other control character in it becomes an escape."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in name)
+
+
 def _drafts_from_file(path: Path, log: _ProblemLog) -> list[_Draft]:
     text = _read_text(path, log)
     if text is None:
@@ -280,7 +305,8 @@ def _drafts_from_file(path: Path, log: _ProblemLog) -> list[_Draft]:
     else:
         origin = "front-matter"
         text, metadata = _split_front_matter(text, path, log)
-    return [_Draft(path.stem, text, str(path), str(path), origin, metadata)]
+    name = _readable(str(path))
+    return [_Draft(_printable(_readable(path.stem)), text, name, name, origin, metadata)]
 
 
 def _drafts_from_feed(path: Path, text: str, log: _ProblemLog) -> list[_Draft]:
@@ -289,7 +315,7 @@ def _drafts_from_feed(path: Path, text: str, log: _ProblemLog) -> list[_Draft]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        where = f"{path} line {number}"
+        where = f"{_readable(str(path))} line {number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
@@ -305,9 +331,16 @@ def _drafts_from_feed(path: Path, text: str, log: _ProblemLog) -> list[_Draft]:
         if not isinstance(body, str):
             log.add(path, "bad-feed-line", f"{where}: needs a string \"text\"")
             continue
+        if not doc_id.isprintable():
+            log.add(path, "bad-feed-line", f"{where}: \"id\" must be one line of printable text")
+            continue
+        if _readable(body) != body:
+            log.add(path, "bad-feed-line", f"{where}: \"text\" holds an escaped lone surrogate, "
+                    "which is not Unicode text")
+            continue
         metadata = _clean_metadata({k: record[k] for k in METADATA_FIELDS if k in record},
                                    path=path, where=where, log=log)
-        drafts.append(_Draft(doc_id, body, str(path), where, "feed", metadata))
+        drafts.append(_Draft(doc_id, body, _readable(str(path)), where, "feed", metadata))
     return drafts
 
 
@@ -388,7 +421,11 @@ def _clean_metadata(raw: Any, *, path: str | os.PathLike[str], where: str, log: 
 def _metadata_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"must be text, got {type(value).__name__}")
-    return str(value).strip()
+    if isinstance(value, str) and _readable(value) != value:
+        raise ValueError("is not Unicode text (an escaped lone surrogate)")
+    # One line: metadata is shown to the model beside the text, where a line break could forge
+    # a header, a boundary or a claim of its own.
+    return " ".join(str(value).split())
 
 
 def _normalise_published(value: Any) -> str:

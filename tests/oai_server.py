@@ -1,14 +1,19 @@
 """A small OpenAI-compatible HTTP server on 127.0.0.1 for tests.
 
 It serves POST /v1/chat/completions from a script of replies (status, headers, body) or,
-when the script is empty, from a `model` function of the request body; it records every
-request it receives. It also implements the Batch API's files and batches endpoints, answering
+when the script is empty, from a `model` function of the request body (returning the answer's
+content, or a whole `Reply` to inject a fault for that request); it records every request it
+receives. A Reply can also misbehave at the transport level: wait before answering (`delay`),
+send a body that is not JSON (`raw`), or reset the connection part-way through the body
+(`cut_after`). It also implements the Batch API's files and batches endpoints, answering
 each batch line with the same `model`. The real openai client talks to it over real HTTP.
 """
 from __future__ import annotations
 
 import email.parser
 import json
+import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -22,6 +27,9 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0               # seconds to sit on the request first (a slow or hung server)
+    raw: bytes | None = None         # the body sent as is, labelled application/json
+    cut_after: int | None = None     # send this many body bytes, then reset the connection
 
 
 def completion(content: str, *, model: str = "fake-model", finish_reason: str = "stop",
@@ -42,12 +50,14 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.model = model
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # each chat request's headers, lower-case names
         self.arrivals: list[float] = []
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.polls_before_done = 1  # a batch reports "in_progress" this many times first
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # a short poll keeps shutdown quick: serve_forever notices it only between polls
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -70,7 +80,10 @@ class FakeOpenAI:
         if self.script:
             return self.script.popleft()
         if self.model is not None:
-            return Reply(200, completion(self.model(body), model="fake-model"))
+            answer = self.model(body)
+            if isinstance(answer, Reply):
+                return answer
+            return Reply(200, completion(answer, model="fake-model"))
         return error(500, "the test server has no scripted reply left")
 
     def _upload(self, content_type: str, body: bytes) -> Reply:
@@ -106,9 +119,11 @@ class FakeOpenAI:
         view = {k: v for k, v in batch.items() if k != "polls"}
         return Reply(200, view)
 
-    def _route(self, method: str, path: str, content_type: str, raw: bytes) -> Reply:
+    def _route(self, method: str, path: str, content_type: str, raw: bytes,
+               headers: dict[str, str] | None = None) -> Reply:
         if method == "POST" and path == "/v1/chat/completions":
             body = json.loads(raw or b"{}")
+            self.headers.append(headers or {})
             self.requests.append(body)
             self.arrivals.append(time.monotonic())
             return self._next(body)
@@ -139,20 +154,39 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 self._send(server._route("POST", self.path, self.headers.get("content-type", ""),
-                                         self.rfile.read(length)))
+                                         self.rfile.read(length),
+                                         {k.lower(): v for k, v in self.headers.items()}))
 
             def do_GET(self) -> None:
                 self._send(server._route("GET", self.path, "", b""))
 
             def _send(self, reply: Reply) -> None:
-                payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                self.send_response(reply.status)
-                self.send_header("content-type", "application/octet-stream"
-                                 if isinstance(reply.body, bytes) else "application/json")
-                self.send_header("content-length", str(len(payload)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.raw is not None:
+                    payload, kind = reply.raw, "application/json"
+                elif isinstance(reply.body, bytes):
+                    payload, kind = reply.body, "application/octet-stream"
+                else:
+                    payload, kind = json.dumps(reply.body).encode(), "application/json"
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", kind)
+                    self.send_header("content-length", str(len(payload)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    if reply.cut_after is None:
+                        self.wfile.write(payload)
+                        return
+                    self.wfile.write(payload[:reply.cut_after])
+                    self.wfile.flush()
+                    # linger 0: close() sends a TCP reset instead of an orderly end of stream
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                except OSError:
+                    self.close_connection = True  # the client gave up first (a timeout test)
 
         return Handler

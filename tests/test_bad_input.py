@@ -1,0 +1,218 @@
+"""Bad input through the command line: every kind gets one line (an error, or a warning when other
+documents are still usable) and a documented exit code (README "Exit codes": 2 for bad input,
+3 when results are incomplete), never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from conftest import first_sentence_model
+from oai_server import FakeOpenAI
+
+GOOD = {"a.txt": "Officials met on Monday. They said little else.",
+        "b.md": "The bridge opened in May, a second outlet says. Nothing more."}
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([*argv, "--quiet"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "Traceback" not in out
+    return code, out, err
+
+
+def replay(tmp_path: Path, *inputs: Path | str) -> list[str]:
+    return ["report", *map(str, inputs), "--mode", "replay",
+            "--cassette", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "out")]
+
+
+def make(tmp_path: Path, kind: str) -> Path:
+    """One input of a bad kind, alone."""
+    path = tmp_path / "in"
+    if kind == "empty file":
+        path = path.with_suffix(".txt")
+        path.write_bytes(b"")
+    elif kind == "whitespace only":
+        path = path.with_suffix(".md")
+        path.write_bytes(b"  \n\t\r\n")
+    elif kind == "binary file":
+        path = path.with_suffix(".txt")
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    elif kind == "invalid UTF-8":
+        path = path.with_suffix(".txt")
+        path.write_bytes("café au lait".encode("latin-1"))
+    elif kind == "missing path":
+        path = tmp_path / "no-such-folder"
+    elif kind == "glob matching nothing":
+        path = tmp_path / "*.nothing"
+    elif kind == "unsupported file":
+        path = path.with_suffix(".pdf")
+        path.write_bytes(b"%PDF-1.7")
+    elif kind == "folder without readable files":
+        path.mkdir()
+        (path / "scan.pdf").write_bytes(b"%PDF-1.7")
+        (path / ".hidden.txt").write_text("Hidden files are skipped.")
+    elif kind == "symlink to itself":
+        path = path.with_suffix(".txt")
+        path.symlink_to(path.name)
+    elif kind == "broken symlink":
+        path = path.with_suffix(".txt")
+        path.symlink_to("gone.txt")
+    elif kind == "folder whose only entry loops back":
+        path.mkdir()
+        (path / "again").symlink_to(".", target_is_directory=True)
+    elif kind == "feed of bad lines":
+        path = path.with_suffix(".jsonl")
+        path.write_text('{"id": "x", "text": \n[1, 2]\n{"id": "", "text": "t"}\n'
+                        '{"id": "y", "text": "Bad \\ud800 escape."}\n', encoding="utf-8")
+    return path
+
+
+ALONE = {  # kind -> words of the one error line
+    "empty file": "file is empty",
+    "whitespace only": "only whitespace",
+    "binary file": "looks like a binary file",
+    "invalid UTF-8": "not valid UTF-8 (byte 0xe9 at offset 3)",
+    "missing path": "no such file or folder",
+    "glob matching nothing": "no files match this pattern",
+    "unsupported file": "unsupported file type .pdf",
+    "folder without readable files": "no .txt, .md, .html, .htm or .jsonl files in this folder",
+    "symlink to itself": "cannot read (Too many levels of symbolic links)",
+    "broken symlink": "no such file (a broken link?)",
+    "folder whose only entry loops back": "symbolic link loops back",
+    "feed of bad lines": "line 1: not valid JSON",
+}
+
+
+@pytest.mark.parametrize("kind", list(ALONE), ids=list(ALONE))
+def test_nothing_usable_is_one_error_line_and_exit_2(kind, tmp_path, capsys):
+    path = make(tmp_path, kind)
+    code, _, err = cli(capsys, *replay(tmp_path, path))
+    assert code == 2
+    assert err.startswith("checker: error: no documents loaded; first problem: ")
+    assert err.count("\n") == 1 and ALONE[kind] in err and str(path) in err
+
+
+@pytest.mark.parametrize("kind", ["binary file", "invalid UTF-8", "symlink to itself"])
+def test_strict_stops_at_the_first_bad_file_with_one_line_and_exit_2(kind, tmp_path, capsys):
+    good = tmp_path / "a.txt"
+    good.write_text(GOOD["a.txt"])
+    code, _, err = cli(capsys, *replay(tmp_path, good, make(tmp_path, kind)), "--strict")
+    assert code == 2 and err.count("\n") == 1 and ALONE[kind] in err
+
+
+def test_bad_inputs_beside_good_ones_are_one_warning_each_and_the_run_completes(
+        tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in GOOD.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    (corpus / "copy.txt").write_text(GOOD["a.txt"] + "\n")  # the same text again
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "a.txt").write_text("A different story with a clashing id. Really.")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "image.txt").write_bytes(b"GIF89a\x00\x01")
+    (corpus / "latin.md").write_bytes("naïve".encode("latin-1"))
+    (corpus / "gone.txt").symlink_to("nowhere.txt")
+    (corpus / "self.txt").symlink_to("self.txt")
+    (corpus / "loop").symlink_to(".", target_is_directory=True)
+    (corpus / "feed.jsonl").write_text('{"id": "f1", "text": "A feed story. It ran."}\nnot json\n',
+                                       encoding="utf-8")
+    (corpus / "manifest.json").write_text("{not json")
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(corpus), str(tmp_path / "missing.txt"),
+                           "--mode", "record", "--cassette", str(tmp_path / "c.jsonl"),
+                           "--out", str(tmp_path / "out"))
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    problems = report["run"]["load_problems"]
+    assert sorted(p["reason"] for p in problems) == sorted([
+        "not-found", "duplicate-content", "duplicate-id", "empty", "binary", "invalid-utf8",
+        "not-found", "symlink-loop", "symlink-loop", "bad-feed-line", "bad-metadata"])
+    lines = err.splitlines()
+    assert lines == [f"warning: {p['message']}" for p in problems]
+    assert code == 0 and report["run"]["failures"] == []
+    assert [d["id"] for d in report["documents"]] == ["a", "b", "f1"]
+
+
+def test_a_file_name_that_is_not_utf8_is_checked_under_a_readable_id(tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    with open(os.path.join(os.fsencode(corpus), b"r\xe9sum\xe9.txt"), "w") as handle:
+        handle.write("A story under a Latin-1 file name. It ran.")
+    with open(os.path.join(os.fsencode(corpus), b"\xff.txt"), "wb") as handle:
+        handle.write(b"")  # and a problem that names such a file
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(corpus), "--mode", "record",
+                           "--cassette", str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "out"))
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert code == 0 and [d["id"] for d in report["documents"]] == ["a", "r\\xe9sum\\xe9"]
+    assert report["run"]["load_problems"][0]["message"].endswith("\\xff.txt: file is empty")
+    assert err == f"warning: {report['run']['load_problems'][0]['message']}\n"
+
+
+def test_a_20_mb_document_reaches_the_model_stage_and_stops_with_one_line(tmp_path, capsys):
+    paragraph = "The council met on Monday about the bridge. Officials said little. " * 15 + "\n\n"
+    big = tmp_path / "big.txt"
+    big.write_text("Big story\n" + paragraph * (20_000_000 // len(paragraph)), encoding="utf-8")
+    code, _, err = cli(capsys, *replay(tmp_path, big))
+    assert code == 3 and err.count("\n") == 1
+    assert err.startswith("checker: error: cassette miss for prompt 'extract_claims@")
+    assert "To re-record" in err
+
+
+def test_ten_thousand_tiny_documents_load_and_the_first_problem_is_one_line(tmp_path, capsys):
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for number in range(10_000):
+        (corpus / f"{number:05d}.txt").write_text(f"Story number {number} ran.")
+    (corpus / "zz.txt").write_text("Story number 9999 ran.\n")  # the last file read repeats one
+    code, _, err = cli(capsys, *replay(tmp_path, corpus), "--strict")
+    assert code == 2 and err.count("\n") == 1
+    assert "zz.txt: same text as" in err and "09999.txt; skipped" in err
+
+
+@pytest.mark.parametrize("kind", ["corrupt line", "a folder"])
+def test_an_unusable_cassette_is_one_error_line_and_exit_2(kind, tmp_path, capsys):
+    story = tmp_path / "a.txt"
+    story.write_text(GOOD["a.txt"])
+    cassette = tmp_path / "none.jsonl"
+    if kind == "a folder":
+        cassette.mkdir()
+    else:
+        cassette.write_text('{"key": "v1:1"}\n' + "garbage\n")
+    code, _, err = cli(capsys, *replay(tmp_path, story))
+    assert code == 2 and err.count("\n") == 1 and str(cassette) in err
+
+
+def test_feed_lines_that_would_forge_lines_or_break_unicode_are_one_warning_each(tmp_path, capsys):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([
+        '{"id": "ok", "text": "A feed story. It ran."}',
+        '{"id": "two\\nlines", "text": "An id with a line break in it."}',
+        '{"id": "half", "text": "A lone \\ud800 surrogate."}',
+        '{"id": "meta", "text": "Another story. It ran too.", "title": "T\\udc00"}']) + "\n",
+        encoding="utf-8")
+    code, _, err = cli(capsys, *replay(tmp_path, feed))
+    *warnings, last = err.splitlines()
+    assert warnings == [
+        f'warning: {feed} line 2: "id" must be one line of printable text',
+        f'warning: {feed} line 3: "text" holds an escaped lone surrogate, which is not Unicode text',
+        f"warning: {feed} line 4: title is not Unicode text (an escaped lone surrogate)"]
+    assert code == 3 and last.startswith("checker: error: cassette miss")  # ok and meta go on
+
+
+def test_the_library_refuses_text_that_is_not_unicode():
+    from checker.errors import InputError
+    from checker.load import make_document
+    with pytest.raises(InputError) as caught:
+        make_document("x", "half a pair: \ud800")
+    assert caught.value.reason == "invalid-unicode" and "\n" not in str(caught.value)
