@@ -98,11 +98,16 @@ def render_group(group: Group, claims: Mapping[str, Claim], documents: Mapping[s
         lines = [f"[{label}] document {doc.id} (outlet: {doc.source or 'unknown'}; "
                  f"published: {doc.published or 'unknown'})",
                  f"  asserted by: {' > '.join(claim.attributed_to) or 'unknown'} ({claim.stance})",
-                 f"  statement: {claim.statement}",
-                 f"  quote: \"{doc.text[claim.start:claim.end]}\""]
+                 f"  statement: {_one_line(claim.statement)}",
+                 f"  quote: \"{_one_line(doc.text[claim.start:claim.end])}\""]
         lines += [f"  {extra}" for extra in (describe(claim) if describe else [])]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks), labels
+
+
+def _one_line(text: str) -> str:
+    """A quote that spans lines is shown on one, so no passage can forge a claim block."""
+    return " ".join(text.splitlines())
 
 
 def judgement_check(labels: Mapping[str, str]) -> Callable[[Any], list[Violation]]:

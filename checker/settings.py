@@ -60,6 +60,12 @@ class Settings:
     batch_poll_seconds: float = 30.0
 
     def __post_init__(self) -> None:
+        if self.api_key is not None and self.api_key != self.api_key.strip():
+            # A pasted key often carries a newline; sent as is, every call fails as "Connection error".
+            object.__setattr__(self, "api_key", self.api_key.strip() or None)
+        if self.api_key and any(c.isspace() for c in self.api_key):
+            raise ConfigurationError("OPENAI_API_KEY contains white space; check how it was set",
+                                     setting="OPENAI_API_KEY")
         _choice("mode", self.mode, MODES)
         _choice("structured_output", self.structured_output, STRUCTURED_OUTPUT)
         if not self.model:

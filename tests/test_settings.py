@@ -1,0 +1,39 @@
+"""Settings: keyword arguments over the environment over defaults, validated loudly."""
+from __future__ import annotations
+
+import pytest
+
+from checker.errors import ConfigurationError
+from checker.settings import Settings
+
+
+def test_keywords_beat_the_environment_which_beats_defaults():
+    env = {"CHECKER_MODEL": "env-model", "CHECKER_CONCURRENCY": "3"}
+    settings = Settings.from_env(env, model="kw-model")
+    assert (settings.model, settings.concurrency, settings.seed) == ("kw-model", 3, 7)
+
+
+@pytest.mark.parametrize("variable, value, words", [
+    ("CHECKER_MODE", "replya", "is not one of: replay, record, live"),
+    ("CHECKER_STRUCTURED_OUTPUT", "xml", "is not one of"),
+    ("CHECKER_CONCURRENCY", "0", "at least 1"),
+    ("CHECKER_TEMPERATURE", "hot", "not a valid float"),
+    ("CHECKER_CHUNK_OVERLAP", "5000", "smaller than chunk_tokens"),
+])
+def test_a_bad_value_is_one_line_naming_its_variable(variable, value, words):
+    with pytest.raises(ConfigurationError) as err:
+        Settings.from_env({variable: value})
+    assert variable in str(err.value) and words in str(err.value) and "\n" not in str(err.value)
+    assert err.value.setting == variable
+
+
+def test_a_pasted_key_loses_its_newline_and_never_shows_in_repr():
+    settings = Settings.from_env({"OPENAI_API_KEY": "sk-pasted\n"})
+    assert settings.api_key == "sk-pasted" and "sk-pasted" not in repr(settings)
+    with pytest.raises(ConfigurationError, match="white space"):
+        Settings.from_env({"OPENAI_API_KEY": "sk-a b"})
+
+
+def test_unknown_keyword_settings_are_errors():
+    with pytest.raises(ConfigurationError, match="unknown setting"):
+        Settings.from_env({}, modle="x")
