@@ -20,7 +20,7 @@ def run(capsys, *argv):
 def test_exit_0_writes_the_reports(tmp_path, capsys):
     code, _, err = run(capsys, "report", str(CORPUS), *REPLAY, "--out", str(tmp_path))
     assert code == 0 and err == ""
-    assert {p.name for p in tmp_path.iterdir()} >= {"report.json", "report.md"}
+    assert {p.name for p in tmp_path.iterdir()} >= {"report.json", "report.md", "report.html"}
 
 
 def test_exit_1_when_findings_reach_the_fail_on_severity(tmp_path, capsys):

@@ -166,3 +166,23 @@ def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_tw
     assert code == 0
     assert len(server.batches) == 2  # the first batch was resumed; only the judge stage was new
     assert len(server.files) == 4     # two inputs uploaded, two outputs: nothing sent twice
+
+
+def test_only_a_document_of_several_chunks_costs_a_summary_call(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_text = "\n\n".join(f"Paragraph {i} reports that the council met and voted on item {i}." * 6
+                            for i in range(12))
+    (corpus / "long.txt").write_text(long_text)
+    (corpus / "short.txt").write_text("The council met on Monday.")
+    with FakeOpenAI(model=first_sentence_model) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("CHECKER_CHUNK_TOKENS", "200")
+        assert main(["report", str(corpus), "--cassette", str(tmp_path / "c.jsonl"), "--mode", "record",
+                     "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    schemas = [r["response_format"]["json_schema"]["name"] for r in server.requests]
+    assert schemas.count("summarize_document") == 1 and schemas.count("extract_claims") > 2
+    summaries = {d["id"]: d["summary"] for d in json.loads((tmp_path / "out" / "report.json").read_text())["documents"]}
+    assert summaries["long"] == "A summary of the passages."
+    assert summaries["short"].startswith("A passage of")
