@@ -1,0 +1,406 @@
+"""Benchmark for issue 7: checker's real pipeline on 10 to 1,000 synthetic articles, simulated model.
+
+The driver writes the truth table (bench/synthetic.py), starts bench/simulator.py in its own
+process and runs each size in a fresh worker process, so CPU time and peak memory are the
+checker's alone: a first run recording into a new cassette, a re-run on that cassette, and at
+N=100 the same corpus plus one article; then N=100 behind rate limits with random 500s.
+
+    python bench/run.py --sizes 10 100 1000 --latency 0.2 --concurrency 32 --out bench/results.md
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402
+
+from checker.cassette import Cassette  # noqa: E402
+from checker.chunk import chunk_document  # noqa: E402
+from checker.extract import extraction_request  # noqa: E402
+from checker.gateway import Gateway, wire_body  # noqa: E402
+from checker.load import make_document  # noqa: E402
+from checker.pipeline import run_async  # noqa: E402
+from checker.settings import Settings  # noqa: E402
+from checker.tokens import count_tokens  # noqa: E402
+
+SECTION = "## Pipeline at scale (issue 7)"
+END = "<!-- end of the part bench/run.py writes -->"
+
+
+def sim_call(base: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(base.rsplit("/v1", 1)[0] + path, method="GET" if body is None
+                                     else "POST", data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def documents_of(synthetic_documents) -> list:
+    return [make_document(d.id, d.text, title=d.title, source=d.source, published=d.published)
+            for d in synthetic_documents]
+
+
+def timed_run(documents: list, settings: Settings, cassette: Path, profile: str | None = None) -> dict:
+    """One pipeline run: wall and CPU time of this process, calls made, stage answer times."""
+    gateway = Gateway(settings=settings, cassette=Cassette(cassette))
+    stages: dict[str, list[float]] = {}  # stage -> [first answer, last answer, items, CPU at both]
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        at, cpu = time.perf_counter() - started, time.process_time()
+        mark = stages.setdefault(stage, [at, at, total, cpu, cpu])
+        mark[1], mark[4] = at, cpu
+
+    async def run_then_close():
+        try:
+            return await run_async(documents, gateway, progress=progress)
+        finally:  # checker leaves its openai client open; closing it here keeps stderr clean
+            client = getattr(getattr(gateway, "_transport", None), "client", None)
+            if client is not None:
+                await client.close()
+
+    cpu = time.process_time()
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        report = profiler.runcall(asyncio.run, run_then_close())
+        profiler.dump_stats(profile)
+    else:
+        report = asyncio.run(run_then_close())
+    return dict(report=report, wall=time.perf_counter() - started, cpu=time.process_time() - cpu,
+                calls=gateway.calls, stages=stages)
+
+
+def evaluate(report, corpus: synthetic.Corpus, judged: list[str]) -> dict:
+    """Planted conflicts that reached a judged group or were reported; other contradictions."""
+    truth = {p.text: p for d in corpus.documents for p in d.planted}
+    planted = corpus.conflicts()
+    texts = {c["id"]: c["text"] for c in report.data["claims"]}
+    reported, spurious = set(), 0
+    for finding in report.data["contradictions"]:
+        found = [(truth[texts[c]].fact, truth[texts[c]].cls) for side in finding["sides"]
+                 for c in side["claim_ids"] if texts[c] in truth]
+        facts = {fact for fact, _ in found}
+        if len(facts) == 1 and len({cls for _, cls in found}) >= 2 and facts <= planted.keys():
+            reported |= facts
+        else:
+            spurious += 1
+    return dict(planted=len(planted), reached=len(planted.keys() & set(judged)),
+                reported=len(reported), spurious=spurious)
+
+
+def worker(args: argparse.Namespace) -> None:
+    corpus = synthetic.generate(args.size, args.seed)
+    documents = documents_of(corpus.documents)
+    settings = Settings(mode="record", api_key="sk-bench-dummy", base_url=args.base_url,
+                        concurrency=args.concurrency, requests_per_minute=args.client_rpm)
+    out: dict = dict(n=args.size, corpus_tokens=sum(count_tokens(d.text) for d in documents))
+
+    def measured(docs: list, profile: str | None = None) -> tuple[dict, object, dict]:
+        sim_call(args.base_url, "/reset", {})
+        result = timed_run(docs, settings, cassette, profile)
+        return result, result.pop("report"), sim_call(args.base_url, "/stats")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cassette = Path(tmp) / "cassette.jsonl"
+        first, report, sim = measured(documents, args.profile)
+        out.update(first=first, sim=sim, claims=len(report.data["claims"]),
+                   peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                   failures=len(report.data["run"]["failures"]),
+                   conflicts=evaluate(report, corpus, sim["judged_conflicts"]))
+        del report
+        if not args.no_rerun:
+            again, _, sim = measured(documents)
+            out["rerun"] = dict(again, http=sum(s["requests"] for s in sim["schemas"].values()))
+        if args.add_one:
+            plus, _, sim = measured(documents + documents_of([synthetic.extra_document(args.seed)]))
+            out["add_one"] = dict(plus, schemas={k: v["requests"] for k, v in sim["schemas"].items()})
+    print(json.dumps(out))
+
+
+def start_simulator(truth: Path, args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("simulator.py")),
+                                "--truth", str(truth), "--latency", str(args.latency),
+                                "--seed", str(args.seed)], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not line.startswith("READY "):
+        process.kill()
+        raise SystemExit(f"the simulator did not start: {line!r}")
+    return process, line.split()[1]
+
+
+def run_worker(base: str, size: int, args: argparse.Namespace, *extra: str) -> dict:
+    command = [sys.executable, __file__, "--worker", "--base-url", base, "--size", str(size),
+               "--seed", str(args.seed), "--concurrency", str(args.concurrency), *extra]
+    if args.profile:
+        command += ["--profile", str(Path(args.profile) / f"checker-{size}.pstats")]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def simulator_capacity(base: str, corpus: synthetic.Corpus, latency: float) -> dict[float, float]:
+    """Requests/s the simulator serves on checker's extraction bodies, 64 in flight."""
+    from simulator import load_test  # the driver's client; workers never import the simulator
+    gateway = Gateway(settings=Settings(mode="live", api_key="x", base_url=base))
+    bodies = [json.dumps(wire_body(extraction_request(gateway, d, chunk_document(d)[0]),
+                                   "json_schema")).encode()
+              for d in documents_of(corpus.documents[:8])]
+    out = {}
+    for wait in (0.0, latency):
+        sim_call(base, "/config", {"latency": wait})
+        out[wait] = asyncio.run(load_test(base, bodies, 2000, 64))
+    sim_call(base, "/config", {"latency": latency})
+    return out
+
+
+def calls(r: dict, schema: str | None = None) -> int:
+    return sum(s["requests"] for k, s in r["sim"]["schemas"].items() if schema in (None, k))
+
+
+def rate(r: dict, schema: str) -> float | None:
+    """A stage's answers per second, from its first request to its last answer."""
+    s = r["sim"]["schemas"].get(schema)
+    return s["ok"] / (s["last_done"] - s["first_arrival"]) if s and s["last_done"] else None
+
+
+def extraction_ratio(r: dict) -> float:
+    return r["sim"]["schemas"]["extract_claims"]["prompt_tokens"] / r["corpus_tokens"]
+
+
+def reached(r: dict) -> float:
+    return r["conflicts"]["reached"] / max(1, r["conflicts"]["planted"])
+
+
+def slope(a: tuple[int, int], b: tuple[int, int]) -> float:
+    return math.log(b[1] / a[1]) / math.log(b[0] / a[0])
+
+
+def table(results: list[dict], latency: float) -> list[str]:
+    def busy(r: dict) -> str:
+        mark = r["first"]["stages"].get("extract")
+        if not mark or mark[1] <= mark[0]:
+            return "–"
+        return f"{100 * (mark[4] - mark[3]) / (mark[1] - mark[0]):.0f}%"
+
+    def between(r: dict) -> str:
+        st = r["first"]["stages"]
+        if not {"judge", "extract"} <= st.keys():
+            return "–"
+        return f"{st['judge'][0] - st['extract'][1] - latency:.1f}"
+
+    def after(r: dict) -> str:
+        st = r["first"]["stages"]
+        return f"{r['first']['wall'] - st['judge'][1]:.1f}" if "judge" in st else "–"
+
+    def added(r: dict) -> str:
+        if "add_one" not in r:
+            return "–"
+        schemas = ", ".join(f"{k} {v}" for k, v in r["add_one"]["schemas"].items())
+        return f"{r['add_one']['calls']} ({schemas})"
+
+    def tokens(r: dict) -> int:
+        return sum(s["prompt_tokens"] + s["completion_tokens"] for s in r["sim"]["schemas"].values())
+
+    def per_s(x: float | None) -> str:
+        return "–" if x is None else f"{x:.0f}"
+
+    rows = [
+        ("claims extracted", lambda r: f"{r['claims']:,}"),
+        ("corpus tokens (cl100k)", lambda r: f"{r['corpus_tokens']:,}"),
+        ("wall time, first run (s)", lambda r: f"{r['first']['wall']:.1f}"),
+        ("checker CPU time, first run (s)", lambda r: f"{r['first']['cpu']:.1f}"),
+        ("checker CPU per document (ms)", lambda r: f"{1000 * r['first']['cpu'] / r['n']:.0f}"),
+        ("peak RSS of the checker process (MB)", lambda r: f"{r['peak_rss_mb']:.0f}"),
+        ("model calls: extract / summarize / confirm / judge", lambda r: " / ".join(
+            str(calls(r, k)) for k in ("extract_claims", "summarize_document", "confirm_entities",
+                                       "judge_group"))),
+        ("model calls per document", lambda r: f"{calls(r) / r['n']:.2f}"),
+        ("tokens per document (prompt + completion)", lambda r: f"{tokens(r) / r['n']:,.0f}"),
+        ("judge calls per claim", lambda r: f"{calls(r, 'judge_group') / max(1, r['claims']):.3f}"),
+        ("extraction tokens sent / corpus tokens", lambda r: f"{extraction_ratio(r):.2f}×"),
+        ("throughput, extraction stage (calls/s)", lambda r: per_s(rate(r, "extract_claims"))),
+        ("throughput, judge stage (calls/s)", lambda r: per_s(rate(r, "judge_group"))),
+        ("most calls in flight at the simulator", lambda r: str(r["sim"]["max_in_flight"])),
+        ("checker CPU busy during the extraction stage", busy),
+        ("last extraction answer → first judge answer, less one latency (s)", between),
+        ("last judge answer → report (s)", after),
+        ("planted conflicts reaching a judged group", lambda r: f"{r['conflicts']['reached']}/"
+         f"{r['conflicts']['planted']} ({100 * reached(r):.1f}%)"),
+        ("planted conflicts reported as contradictions",
+         lambda r: f"{r['conflicts']['reported']}/{r['conflicts']['planted']}"),
+        ("other contradictions reported", lambda r: str(r["conflicts"]["spurious"])),
+        ("re-run on the same cassette: model calls",
+         lambda r: str(r["rerun"]["http"]) if "rerun" in r else "–"),
+        ("re-run on the same cassette: wall / CPU (s)",
+         lambda r: f"{r['rerun']['wall']:.1f} / {r['rerun']['cpu']:.1f}" if "rerun" in r else "–"),
+        ("one more document: model calls", added),
+    ]
+    return (["| N documents | " + " | ".join(f"{r['n']:,}" for r in results) + " |",
+             "|---|" + "---:|" * len(results)]
+            + [f"| {name} | " + " | ".join(fn(r) for r in results) + " |" for name, fn in rows])
+
+
+def checks(results: list[dict], args: argparse.Namespace) -> list[tuple[str, str, str, bool]]:
+    ideal = args.concurrency / args.latency
+    reruns = [r for r in results if "rerun" in r]
+    out = [("re-run with the same cassette", "0 model calls",
+            ", ".join(f"N={r['n']}: {r['rerun']['http']}" for r in reruns),
+            all(r["rerun"]["http"] == 0 for r in reruns))]
+    for r in (r for r in results if "add_one" in r):
+        share = r["add_one"]["calls"] / calls(r)
+        out.append((f"one more document on N={r['n']}", "≤ 2% of the full run's calls",
+                    f"{r['add_one']['calls']} of {calls(r)} = {100 * share:.1f}%", share <= 0.02))
+    worst = max(results, key=extraction_ratio)
+    out.append(("extraction tokens sent / corpus tokens", "≤ 1.5×",
+                f"{extraction_ratio(worst):.2f}× (highest, N={worst['n']:,})",
+                extraction_ratio(worst) <= 1.5))
+    big = max(results, key=lambda r: r["n"])
+    achieved = rate(big, "extract_claims") or 0.0
+    out.append((f"throughput, {args.latency * 1000:.0f} ms latency, {args.concurrency} in flight "
+                f"(extraction stage, N={big['n']:,})", f"≥ 80% of {ideal:.0f} calls/s",
+                f"{achieved:.0f} calls/s = {100 * achieved / ideal:.0f}%", achieved >= 0.8 * ideal))
+    by_n = {r["n"]: r for r in results}
+    if 100 in by_n and 1000 in by_n:
+        s = slope((100, calls(by_n[100], "judge_group")), (1000, calls(by_n[1000], "judge_group")))
+        out.append(("log-log slope of judge calls, N=100 → 1,000", "≤ 1.1", f"{s:.2f}", s <= 1.1))
+    low = min(results, key=reached)
+    out.append(("planted conflicts reaching a common judged group", "≥ 98% at every N",
+                f"{100 * reached(low):.1f}% (lowest, N={low['n']:,})", reached(low) >= 0.98))
+    return out
+
+
+def fault_line(f: dict) -> str:
+    sim = f["sim"]
+    total = lambda key: sum(s[key] for s in sim["schemas"].values())  # noqa: E731
+    limit = f"checker limited to {f['client_rpm']:,}/minute" if f["client_rpm"] else "no limit in checker"
+    return (f"- simulator at {sim['config']['rpm']:,} requests/minute, "
+            f"{100 * sim['config']['failure_rate']:.0f}% random 500s, {limit}, N={f['n']}: "
+            f"{total('requests')} HTTP requests ({total('rate_limited')} answered 429, {total('failed')} "
+            f"answered 500), {f['failures']} work items left failed in the report, planted conflicts "
+            f"reported {f['conflicts']['reported']}/{f['conflicts']['planted']}, {f['first']['wall']:.1f} s.")
+
+
+def checker_version() -> str:
+    root = Path(__file__).resolve().parent.parent
+    git = lambda *a: subprocess.run(["git", "--no-optional-locks", *a], cwd=root,  # noqa: E731
+                                    capture_output=True, text=True)
+    head = git("rev-parse", "--short", "HEAD").stdout.strip() or "unknown"
+    dirty = git("diff", "--quiet", "HEAD", "--", "checker", "prompts", "schemas").returncode != 0
+    return f"checker at commit {head}" + (" with uncommitted changes" if dirty else "")
+
+
+def markdown(results: list[dict], faults: list[dict], capacity: dict, args: argparse.Namespace,
+             command: str, elapsed: float) -> str:
+    ms = f"{args.latency * 1000:.0f} ms"
+    lines = [SECTION, "",
+             "checker's real pipeline (`checker.pipeline.run_async` with a `Gateway` in record mode, a "
+             "fresh cassette and the real openai client over HTTP) on synthetic corpora from "
+             f"`bench/synthetic.py` (seed {args.seed}: stories of 6-14 articles of 420-950 words, facts "
+             "restated with compatible variants, 4 planted conflicts per story), against "
+             f"`bench/simulator.py` answering from the planted truth after {ms}, with "
+             f"{args.concurrency} calls in flight. Each size runs in a fresh worker process: CPU time is "
+             "that process's `time.process_time()` (the simulator is another process), peak memory its "
+             "`ru_maxrss`; calls and tokens are what the simulator received (prompt tokens count the "
+             "messages, not the JSON schema sent in `response_format`). A stage's throughput is its "
+             "calls over the time from its first request to its last answer.", "",
+             "Command, from the repository root:", "", f"    {command}", "",
+             f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}, shared VM), "
+             f"Python {platform.python_version()}, {checker_version()}; measured "
+             f"{date.today().isoformat()}; the whole benchmark took {elapsed / 60:.1f} min. The "
+             f"simulator alone serves {capacity[0.0]:.0f} extraction requests/s with no latency and "
+             f"{capacity[args.latency]:.0f}/s with {ms} and 64 in flight.", ""]
+    lines += table(results, args.latency)
+    unknown = sum(r["sim"]["unknown_quotes"] + r["sim"]["empty_passages"] for r in results)
+    lines += ["", "Simulator self-check: " + ("every judged quote and every passage matched the planted "
+              "truth." if not unknown else f"**{unknown} judged quotes or passages did not match the "
+              "planted truth** (checker's request format changed?).")]
+    lines += ["", "| target | goal | measured | |", "|---|---|---|---|"]
+    lines += [f"| {name} | {goal} | {measured} | {'pass' if ok else '**fail**'} |"
+              for name, goal, measured, ok in checks(results, args)]
+    if faults:
+        lines += ["", "Faults (the simulator's token bucket holds one second of requests and answers "
+                  "429 with Retry-After; checker leaves retries to the openai client):", ""]
+        lines += [fault_line(f) for f in faults]
+    return "\n".join(lines + ["", END]) + "\n"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the generated part of this section; notes written below END are kept."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(re.escape(SECTION) + r".*?(?:" + re.escape(END) + r"\n?|(?=^## )|\Z)",
+                         re.DOTALL | re.MULTILINE)
+    new = (pattern.sub(lambda _: text, old, count=1) if pattern.search(old)
+           else old.rstrip("\n") + "\n\n" + text)
+    path.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--latency", type=float, default=0.2, help="simulated seconds per answer")
+    parser.add_argument("--concurrency", type=int, default=32, help="checker's calls in flight")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", help="results file whose issue-7 section is (re)written")
+    parser.add_argument("--raw", help="also write every worker's measurements to this JSON file")
+    parser.add_argument("--quick", action="store_true", help="sizes 10 and 100, no fault runs")
+    parser.add_argument("--no-faults", action="store_true", help="skip the fault runs")
+    parser.add_argument("--fault-rpm", nargs="+", default=["3000", "1200", "1200/1200"],
+                        help="fault runs at N=100: the simulator's requests/minute, and after a "
+                             "slash checker's own limit (Settings.requests_per_minute)")
+    parser.add_argument("--fault-rate", type=float, default=0.05, help="random 500s in fault runs")
+    parser.add_argument("--profile", help="folder for a cProfile of each first run (no results written)")
+    for hidden in ("--worker", "--add-one", "--no-rerun"):
+        parser.add_argument(hidden, action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--client-rpm", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+    if args.quick:
+        args.sizes, args.no_faults = [10, 100], True
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    started = time.perf_counter()
+    sizes = sorted(set(args.sizes))
+    corpus = synthetic.generate(max(sizes + [100]), args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        truth = Path(tmp) / "truth.json"
+        truth.write_text(json.dumps(synthetic.truth_table(corpus, [synthetic.extra_document(args.seed)])))
+        simulator, base = start_simulator(truth, args)
+        try:
+            capacity = simulator_capacity(base, corpus, args.latency)
+            results, faults = [], []
+            for size in sizes:
+                results.append(run_worker(base, size, args, *(["--add-one"] if size == 100 else [])))
+                print(f"N={size}: {results[-1]['first']['wall']:.1f} s", file=sys.stderr)
+            for spec in [] if args.no_faults else args.fault_rpm:
+                rpm, _, client = spec.partition("/")
+                sim_call(base, "/config", {"rpm": int(rpm), "failure_rate": args.fault_rate})
+                extra = ["--no-rerun"] + (["--client-rpm", client] if client else [])
+                faults.append(dict(run_worker(base, 100, args, *extra), client_rpm=int(client or 0)))
+        finally:
+            simulator.terminate()
+            simulator.wait()
+    text = markdown(results, faults, capacity, args, command, time.perf_counter() - started)
+    print(text)
+    if args.raw:
+        Path(args.raw).write_text(json.dumps(dict(results=results, faults=faults), indent=1))
+    if args.out and not args.profile:
+        write_section(Path(args.out), text)
+
+
+if __name__ == "__main__":
+    main()
