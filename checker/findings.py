@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
@@ -130,19 +131,37 @@ def finding_id(conflict: Conflict, claims: Mapping[str, Claim], texts: Mapping[s
 
 
 def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict[str, str]:
-    """Map each document to a representative of its near-duplicate (wire copy) cluster."""
+    """Map each document to a representative of its near-duplicate (wire copy) cluster.
+
+    Pairs are found through an index of 5-word shingles (a shingle in many documents is
+    boilerplate and is skipped), so the work grows with the corpus, not with its square."""
     def shingles(text: str) -> set[str]:
         words = normalize_with_map(text)[0].split()
         return {" ".join(words[i:i + 5]) for i in range(max(0, len(words) - 4))}
 
     sets = {d.id: shingles(d.text) for d in documents}
+    index: dict[str, list[str]] = {}
+    for doc_id, found in sets.items():
+        for shingle in found:
+            index.setdefault(shingle, []).append(doc_id)
+    common = max(8, int(math.sqrt(len(documents))))
+    shared: Counter[tuple[str, str]] = Counter()
+    for holders in index.values():
+        if 1 < len(holders) <= common:
+            shared.update((a, b) for k, a in enumerate(holders) for b in holders[k + 1:])
     cluster = {d.id: d.id for d in documents}
-    for i, a in enumerate(documents):
-        for b in documents[i + 1:]:
-            sa, sb = sets[a.id], sets[b.id]
-            if sa and sb and len(sa & sb) / min(len(sa), len(sb)) >= threshold:
-                cluster[b.id] = cluster[a.id]
-    return cluster
+
+    def top(doc_id: str) -> str:
+        while cluster[doc_id] != doc_id:
+            doc_id = cluster[doc_id]
+        return doc_id
+
+    order = {d.id: i for i, d in enumerate(documents)}
+    for (a, b), count in sorted(shared.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
+        if count / min(len(sets[a]), len(sets[b])) >= threshold:
+            first, second = sorted((top(a), top(b)), key=order.__getitem__)
+            cluster[second] = first
+    return {doc_id: top(doc_id) for doc_id in cluster}
 
 
 def finding_order(finding: Mapping) -> tuple:

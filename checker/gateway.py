@@ -196,29 +196,33 @@ def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelReque
 
 
 class RateLimiter:
-    """Client-side limits on requests and tokens per minute (token buckets refilled continuously).
+    """Client-side limits on requests and tokens per minute, paced evenly.
 
-    A request waits until both buckets hold enough; one larger than a whole minute's tokens
-    waits for a full bucket rather than forever. Tokens are the prompt's cl100k count.
+    Each limit is a bucket holding one second's allowance and refilled continuously; a request
+    takes what it needs and may leave the bucket in debt, which the next request waits out.
+    A small bucket matters: a full minute's burst is exactly what makes a server answer 429 to
+    every call in flight at once. Tokens are the prompt's cl100k count.
     """
 
     def __init__(self, requests_per_minute: int | None, tokens_per_minute: int | None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.limits = {"requests": requests_per_minute, "tokens": tokens_per_minute}
-        self.level = {k: float(v) for k, v in self.limits.items() if v is not None}
+        self.rates = {kind: limit / 60.0 for kind, limit in
+                      (("requests", requests_per_minute), ("tokens", tokens_per_minute))
+                      if limit is not None}
+        self.capacity = {kind: max(1.0, rate) for kind, rate in self.rates.items()}
+        self.level = dict(self.capacity)
         self.clock = clock
         self.updated = clock()
         self._lock = asyncio.Lock()
 
     @property
     def active(self) -> bool:
-        return bool(self.level)
+        return bool(self.rates)
 
     def _refill(self) -> None:
         now = self.clock()
-        for kind, level in self.level.items():
-            capacity = float(self.limits[kind])
-            self.level[kind] = min(capacity, level + (now - self.updated) * capacity / 60.0)
+        for kind, rate in self.rates.items():
+            self.level[kind] = min(self.capacity[kind], self.level[kind] + (now - self.updated) * rate)
         self.updated = now
 
     async def acquire(self, tokens: int) -> None:
@@ -226,13 +230,12 @@ class RateLimiter:
         async with self._lock:  # first come, first served
             while True:
                 self._refill()
-                want = {k: min(need[k], float(self.limits[k])) for k in self.level}
-                short = {k: want[k] - self.level[k] for k in self.level if self.level[k] < want[k]}
-                if not short:
+                debt = {k: -level for k, level in self.level.items() if level < 0}
+                if not debt:
                     for kind in self.level:
-                        self.level[kind] -= want[kind]
+                        self.level[kind] -= need[kind]
                     return
-                await asyncio.sleep(max(gap * 60.0 / float(self.limits[k]) for k, gap in short.items()))
+                await asyncio.sleep(max(owed / self.rates[k] for k, owed in debt.items()))
 
 
 class Gateway:
@@ -247,6 +250,7 @@ class Gateway:
         self.settings = settings
         self.cassette = cassette if cassette is not None else Cassette(None)
         self._transport = transport
+        self._own_transport: OpenAITransport | None = None
         self._limit = asyncio.Semaphore(settings.concurrency)
         self._rate = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
         self.rerecord_hint = rerecord_hint or (
@@ -258,8 +262,14 @@ class Gateway:
     @property
     def transport(self) -> Transport:
         if self._transport is None:
-            self._transport = OpenAITransport(self.settings)
+            self._transport = self._own_transport = OpenAITransport(self.settings)
         return self._transport
+
+    async def aclose(self) -> None:
+        """Close the HTTP client checker opened (a caller's own transport is theirs to close)."""
+        if self._own_transport is not None:
+            await self._own_transport.aclose()
+            self._transport = self._own_transport = None
 
     def request(self, *, messages: list[dict[str, str]], prompt: str, schema_id: str) -> ModelRequest:
         s = self.settings
@@ -315,8 +325,10 @@ class Gateway:
         response = replace(response, key=key,
                            latency_ms=response.latency_ms or (time.perf_counter() - started) * 1000)
         if mode == "record":
-            self.cassette.record(request.to_dict(), response.recorded(),
-                                 provenance={"answered_by": response.model, "recorded_via": "live"})
+            # fsync waits on the disk: do it off the event loop so other calls keep flowing.
+            await asyncio.to_thread(self.cassette.record, request.to_dict(), response.recorded(),
+                                    provenance={"answered_by": response.model,
+                                                "recorded_via": "live"})
         self.answers_used[key] = response
         _raise_for_finish(request, response)
         return response
@@ -371,19 +383,22 @@ class OpenAITransport:
                 raise _provider_error(request, again, self.client.api_key) from None
         except openai.OpenAIError as err:
             raise _provider_error(request, err, self.client.api_key) from None
-        # A body that parsed as JSON but not as an object stays as it was; the check is below.
-        data = completion.model_dump(warnings=False) if hasattr(completion, "model_dump") \
-            else completion
-        return response_from_completion(data, request,
+        return response_from_completion(completion, request,
                                         latency_ms=(time.perf_counter() - started) * 1000)
 
     async def _create(self, request: ModelRequest, body: dict[str, Any]) -> Any:
+        """The completion's JSON as sent. Read raw: building the client's typed response model
+        for every answer costs more CPU than everything else checker does with it."""
+        raw = await self.client.chat.completions.with_raw_response.create(**body)
         try:
-            return await self.client.chat.completions.create(**body)
-        except ValueError as err:  # a 2xx whose body is not JSON: the client does not wrap it
+            return json.loads(raw.text)
+        except ValueError as err:  # a 2xx whose body is not JSON
             raise ProviderError(f"{request.prompt_name}: model server sent a body that is not "
                                 f"JSON ({err})", status=None, retryable=True,
                                 request_key=request.key) from None
+
+    async def aclose(self) -> None:
+        await self.client.close()
 
 
 class OpenAIBatchRunner:

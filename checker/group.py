@@ -1,9 +1,12 @@
 """Group: claims -> candidate groups for the judge, without a model and without all pairs.
 
-Claims are compared only when they share a blocking key (a canonical entity or a content
-word that is not too common); similarity is IDF-weighted overlap of entities and word
-stems. The best edges are merged greedily into groups of at most `max_group` claims, so
-each claim lands in one group and judge calls grow linearly with the number of claims.
+Claims are compared only through blocking keys they share (a canonical entity or a content
+word that is not too common); similarity is IDF-weighted overlap of entities and word stems,
+accumulated through the posting lists, so the work grows with the number of claims. Numbers
+and dates are left out of the similarity (two sides of a numeric or temporal conflict differ
+exactly there), and claims from different documents that name entities must share one. The best edges merge
+greedily into groups of at most `max_group` distinct statements, so each claim lands in one
+group and judge calls grow linearly with the number of claims.
 """
 from __future__ import annotations
 
@@ -22,6 +25,12 @@ that the their them then there these they this those to too under until up very 
 which who whom why will with would you your also about after again against all any because before
 between both during each few further here how just made make many much only other out own same should
 such through while according told tell reported report says stated state""".split())
+# Numbers, months and number words: where the sides of a numeric or temporal conflict differ.
+NUMERIC = frozenset("""january february march april may june july august september october november
+december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+saturday sunday one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+fifty hundred hundreds thousand thousands million millions billion billions dozen dozens percent
+year years month months week weeks day days""".split())
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
 
 
@@ -41,42 +50,56 @@ def stem(word: str) -> str:
 
 def claim_features(claim: Claim, entity_ids: Sequence[str]) -> set[str]:
     words = {stem(w) for w in _WORD.findall(claim.statement)
-             if w.casefold() not in STOPWORDS and len(w) > 1}
+             if len(w) > 1 and w.casefold() not in STOPWORDS and w.casefold() not in NUMERIC
+             and not any(ch.isdigit() for ch in w)}
     return {f"w:{w}" for w in words} | {f"e:{e}" for e in entity_ids}
 
 
 def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
                  max_group: int = 20, neighbours: int = 8, min_similarity: float = 0.18,
-                 max_postings: int | None = None) -> list[Group]:
+                 max_postings: int | None = None, block_keys: int = 6) -> list[Group]:
     """Candidate groups of two or more claims; deterministic for the same input."""
     ordered = sorted(claims, key=lambda c: c.id)
+    # Claims that say the same thing in the same document count once against the size cap.
+    statement_of = [(c.doc_id, " ".join(c.statement.casefold().split())) for c in ordered]
     features = [claim_features(c, claim_entities.get(c.id, ())) for c in ordered]
     df = Counter(f for fs in features for f in fs)
+    # A key no other claim has is evidence about no pair: it would only dilute every score.
+    features = [{f for f in fs if df[f] > 1} for fs in features]
     n = len(ordered)
     idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
-    # A key shared by most claims says nothing about which claims belong together.
+    weight = [sum(idf[f] for f in fs) for fs in features]
+    entities = [{f for f in fs if f.startswith("e:")} for fs in features]
+    # A key shared by most claims says nothing about which claims belong together; and each
+    # claim looks for partners only through its few rarest keys (prefix filtering), so the
+    # candidates stay proportional to the number of claims.
     cap = max_postings or max(40, int(4 * math.sqrt(n)))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fs in enumerate(features):
         for f in fs:
             if df[f] <= cap:
                 postings[f].append(i)
-
-    edges: list[tuple[float, int, int]] = []
+    pairs: set[tuple[int, int]] = set()
     for i, fs in enumerate(features):
-        candidates = {j for f in fs if f in postings for j in postings[f] if j > i}
-        scored = []
-        for j in candidates:
-            shared = fs & features[j]
-            union = fs | features[j]
-            score = sum(idf[f] for f in shared) / (sum(idf[f] for f in union) or 1.0)
-            if score >= min_similarity:
-                scored.append((score, j))
-        for score, j in sorted(scored, key=lambda t: (-t[0], t[1]))[:neighbours]:
-            edges.append((score, i, j))
+        for f in sorted((f for f in fs if df[f] <= cap), key=lambda f: (df[f], f))[:block_keys]:
+            pairs.update((min(i, j), max(i, j)) for j in postings[f] if j != i)
+
+    best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for i, j in pairs:
+        if (ordered[i].doc_id != ordered[j].doc_id and entities[i] and entities[j]
+                and not entities[i] & entities[j]):
+            continue  # across documents, claims about different entities are not comparable
+        overlap = sum(idf[f] for f in features[i] & features[j])
+        score = overlap / ((weight[i] + weight[j] - overlap) or 1.0)
+        if score >= min_similarity:
+            best[i].append((score, j))
+            best[j].append((score, i))
+    edges = {(min(i, j), max(i, j), score) for i, found in best.items()
+             for score, j in sorted(found, key=lambda t: (-t[0], t[1]))[:neighbours]}
+    edges_by_score = sorted(((s, i, j) for i, j, s in edges), key=lambda e: (-e[0], e[1], e[2]))
 
     parent = list(range(n))
-    size = [1] * n
+    distinct: list[set[tuple[str, str]]] = [{s} for s in statement_of]
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -84,11 +107,11 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
             i = parent[i]
         return i
 
-    for score, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+    for score, i, j in edges_by_score:
         a, b = root(i), root(j)
-        if a != b and size[a] + size[b] <= max_group:
+        if a != b and len(distinct[a] | distinct[b]) <= max_group:
             parent[b] = a
-            size[a] += size[b]
+            distinct[a] |= distinct[b]
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(n):

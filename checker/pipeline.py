@@ -109,6 +109,15 @@ async def read_document(runner: StageRunner, gateway: Gateway, document: Documen
 async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                     collect_misses: bool = False, progress: Progress | None = None,
                     load_problems: Sequence[Any] = ()) -> Report:
+    try:
+        return await _run(documents, gateway, collect_misses=collect_misses, progress=progress,
+                          load_problems=load_problems)
+    finally:  # the HTTP client belongs to this event loop: close it with the loop
+        await gateway.aclose()
+
+
+async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misses: bool,
+               progress: Progress | None, load_problems: Sequence[Any]) -> Report:
     settings = gateway.settings
     if not documents:
         raise ConfigurationError("no documents to check", setting="documents")

@@ -115,7 +115,14 @@ def test_a_hostile_document_reaches_the_model_only_between_its_boundaries(tmp_pa
     assert inside == HOSTILE.strip()  # every hostile line inside, verbatim
     carrying = [r for r in requests  # the last injection is also how a real claim block looks
                 if any(text in r["messages"][1]["content"] for text in INJECTIONS[:-1])]
-    assert carrying == [hostile]
+    assert hostile in carrying
+    for request in carrying:  # a judged group may quote the hostile document, as data only
+        if request is hostile:
+            continue
+        assert schema_of(request) == "judge_group"
+        for line in request["messages"][1]["content"].splitlines():
+            if any(text in line for text in INJECTIONS[:-1]):
+                assert line.startswith(("  quote: ", "  statement: ")), line
     assert before.splitlines() == ["Document: h", "Title: Notes from the city desk",
                                    "Outlet: unknown", "Published: unknown", ""]
     assert len(planted(data)) == 1  # the other documents' conflict is still reported
