@@ -25,3 +25,11 @@ def test_the_readme_holds_exactly_two_setup_commands_and_ci_runs_the_second():
     assert "checker report fixtures/corpus" in setup[0] and "--mode replay" in setup[0]
     assert "pip install -e '.[test]'" in setup[1] and "pytest" in setup[1]
     assert "pip install -e '.[test]'" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_environment_variable_settings_reads_is_documented():
+    from checker.settings import _ENV
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for variable, _, _ in _ENV.values():
+        assert f"`{variable}`" in readme, f"{variable} is read by settings.py but not in the README"
+    assert "`CHECKER_REVIEWER`" in readme
