@@ -144,8 +144,9 @@ class _Page:
         self.doc_key = {d["id"]: f"d{i}" for i, d in enumerate(data["documents"])}
         self.claims = {c["id"]: c for c in data["claims"]}
         kinds = [k for k, _, _ in KINDS]
+        # Stable sort: within a kind and severity, the report's own ranking stands.
         self.findings = sorted(data["contradictions"], key=lambda c: (
-            kinds.index(c["kind"]), SEVERITIES.index(c["severity"]), c["id"]))
+            kinds.index(c["kind"]), SEVERITIES.index(c["severity"])))
         self.number = {f["id"]: n for n, f in enumerate(self.findings, start=1)}
         self.findings_of: dict[str, list[str]] = {}
         for finding in self.findings:

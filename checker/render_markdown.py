@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
@@ -20,8 +19,8 @@ def render_markdown(data: dict[str, Any]) -> str:
               f"{len(data['contradictions'])} contradictions, "
               f"{len(data['corroborations'])} corroborated facts.", ""]
     for kind, heading in (("dispute", "Disputes"), ("reporting", "Reporting inconsistencies")):
-        found = sorted((c for c in data["contradictions"] if c["kind"] == kind),
-                       key=lambda c: (SEVERITY_ORDER[c["severity"]], c["id"]))
+        # report.json is ranked already (findings.finding_order); keep its order
+        found = [c for c in data["contradictions"] if c["kind"] == kind]
         lines += [f"## {heading}", ""]
         if not found:
             lines += ["None found.", ""]

@@ -180,3 +180,16 @@ def test_the_committed_examples_are_what_the_code_renders_today(tmp_path):
     examples = CORPUS.parent.parent / "examples"
     assert (examples / "report.md").read_text(encoding="utf-8") == report.to_markdown()
     assert (examples / "report.html").read_text(encoding="utf-8") == report.to_html()
+
+
+def test_renderings_keep_the_reports_ranking(report):
+    rendered = Report(report)
+    first = report["contradictions"][0]
+    widest = max((f for f in report["contradictions"] if f["severity"] == "high"),
+                 key=lambda f: len({d for s in f["sides"] for d in s["doc_ids"]}))
+    assert first["id"] == widest["id"]  # within a severity, the most widely reported first
+    markdown = rendered.to_markdown()
+    positions = [markdown.index(f["id"]) for f in report["contradictions"]]
+    assert positions == sorted(positions)
+    html = Report(report, TEXTS).to_html()
+    assert html.index(f"finding {first['id']}") < html.index(f"finding {report['contradictions'][1]['id']}")
