@@ -77,6 +77,7 @@ def timed_run(documents: list, settings: Settings, cassette: Path, profile: str 
         import cProfile
         profiler = cProfile.Profile()
         report = profiler.runcall(asyncio.run, run_then_close())
+        Path(profile).parent.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(profile)
     else:
         report = asyncio.run(run_then_close())

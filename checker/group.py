@@ -31,6 +31,8 @@ december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesd
 saturday sunday one two three four five six seven eight nine ten eleven twelve twenty thirty forty
 fifty hundred hundreds thousand thousands million millions billion billions dozen dozens percent
 year years month months week weeks day days""".split())
+# However many claims there are, a key in more than this many is too common to block on.
+MAX_POSTINGS = 100
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
 
 
@@ -73,19 +75,24 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
     # A key shared by most claims says nothing about which claims belong together; and each
     # claim looks for partners only through its few rarest keys (prefix filtering), so the
     # candidates stay proportional to the number of claims.
-    cap = max_postings or max(40, int(4 * math.sqrt(n)))
+    cap = max_postings or min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n))))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fs in enumerate(features):
         for f in fs:
             if df[f] <= cap:
                 postings[f].append(i)
-    pairs: set[tuple[int, int]] = set()
+    pairs: set[int] = set()  # i * n + j with i < j: cheaper than tuples at millions of pairs
     for i, fs in enumerate(features):
         for f in sorted((f for f in fs if df[f] <= cap), key=lambda f: (df[f], f))[:block_keys]:
-            pairs.update((min(i, j), max(i, j)) for j in postings[f] if j != i)
+            for j in postings[f]:
+                if j > i:
+                    pairs.add(i * n + j)
+                elif j < i:
+                    pairs.add(j * n + i)
 
     best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for i, j in pairs:
+    for pair in pairs:
+        i, j = divmod(pair, n)
         if (ordered[i].doc_id != ordered[j].doc_id and entities[i] and entities[j]
                 and not entities[i] & entities[j]):
             continue  # across documents, claims about different entities are not comparable
