@@ -193,7 +193,7 @@ def test_rate_limiter_spaces_requests_to_the_configured_rate():
             await limiter.acquire(tokens=1)
         return asyncio.get_running_loop().time() - started
 
-    assert 1.4 <= asyncio.run(go()) < 2.5
+    assert 1.4 <= asyncio.run(go()) < 4.0  # the lower bound is the pacing; the upper, slack for load
 
 
 def test_token_limit_holds_back_large_requests():
@@ -206,7 +206,7 @@ def test_token_limit_holds_back_large_requests():
         await limiter.acquire(tokens=10)  # waits out the debt: half a second
         return asyncio.get_running_loop().time() - started
 
-    assert 0.4 <= asyncio.run(go()) < 1.0
+    assert 0.4 <= asyncio.run(go()) < 2.0
 
 
 def test_concurrency_bounds_the_calls_in_flight():
