@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Iterable, Mapping, Union
 
 from .cassette import Cassette
 from .errors import InputError
@@ -23,13 +23,14 @@ Source = Union[Document, str, "os.PathLike[str]"]
 
 def gather_documents(sources: Iterable[Source], *, strict: bool = False,
                      manifest: str | os.PathLike[str] | None = None,
+                     metadata: Mapping[str, Mapping[str, str]] | None = None,
                      ) -> tuple[list[Document], list[LoadProblem]]:
     items = list(sources)
     documents = [s for s in items if isinstance(s, Document)]
     paths = [s for s in items if not isinstance(s, Document)]
     problems: list[LoadProblem] = []
     if paths:
-        loaded = load_documents(paths, strict=strict, manifest=manifest)
+        loaded = load_documents(paths, strict=strict, manifest=manifest, metadata=metadata)
         documents += loaded.documents
         problems = loaded.problems
     if not documents:

@@ -35,6 +35,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model name (CHECKER_MODEL; default gpt-4o-mini)")
     parser.add_argument("--base-url", help="OpenAI-compatible server (OPENAI_BASE_URL)")
     parser.add_argument("--manifest", help="JSON sidecar with per-document metadata")
+    parser.add_argument("--meta", action="append", default=[], metavar="DOC.FIELD=VALUE",
+                        help="set a document's title, source, url or published date, e.g. "
+                        "--meta 003_16daae7c1b36e9cd.published=2022-10-11 (repeatable; wins over "
+                        "what the files say)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad input file")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
@@ -96,6 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _metadata(items: Sequence[str]) -> dict[str, dict[str, str]]:
+    """--meta DOC.FIELD=VALUE options as {doc id: {field: value}}; a malformed one is an error."""
+    out: dict[str, dict[str, str]] = {}
+    for item in items:
+        target, sep, value = item.partition("=")
+        doc_id, dot, field = target.rpartition(".")
+        if not sep or not dot or not doc_id or field not in ("title", "source", "url", "published"):
+            raise InputError(f"--meta {item!r}: expected DOC.FIELD=VALUE with FIELD one of title, "
+                             "source, url, published", reason="usage")
+        out.setdefault(doc_id, {})[field] = value
+    return out
+
+
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
@@ -121,7 +138,8 @@ def _progress(quiet: bool):
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
+                                           metadata=_metadata(args.meta))
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     out = Path(args.out)
@@ -224,7 +242,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
+                                           metadata=_metadata(args.meta))
     gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
     prices = None
     if args.prices:
@@ -276,7 +295,8 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest)
+    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
+                                           metadata=_metadata(args.meta))
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:

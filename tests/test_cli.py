@@ -87,3 +87,18 @@ def test_cassette_listing_shows_provenance(capsys):
     assert code == 0 and listing["pending"] == 0 and not listing["torn_tail"]
     assert {e["recorded_via"] for e in listing["entries"]} == {"batch-import"}
     assert {e["answered_by"] for e in listing["entries"]} == {"claude-subagent"}
+
+
+def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(tmp_path, capsys):
+    code, _, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tmp_path / "none.jsonl"),
+                     "--meta", "003_16daae7c1b36e9cd.published=2022-10-11",
+                     "--meta", "003_16daae7c1b36e9cd.source=CNN", "--json")
+    assert code == 0
+    from checker.api import gather_documents
+    from checker.cli import _metadata
+    docs, _ = gather_documents([CORPUS], metadata=_metadata(
+        ["003_16daae7c1b36e9cd.published=2022-10-11", "003_16daae7c1b36e9cd.source=CNN"]))
+    doc = next(d for d in docs if d.id == "003_16daae7c1b36e9cd")
+    assert (doc.published, doc.source, doc.origins["published"]) == ("2022-10-11", "CNN", "cli")
+    code, _, err = run(capsys, "estimate", str(CORPUS), "--meta", "003.colour=red")
+    assert code == 2 and "expected DOC.FIELD=VALUE" in err and err.count("\n") == 1
