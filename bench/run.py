@@ -66,7 +66,8 @@ def timed_run(documents: list, settings: Settings, cassette: Path, profile: str 
 
     async def run_then_close():
         try:
-            return await run_async(documents, gateway, progress=progress)
+            return await run_async(documents, gateway, progress=progress,
+                                   remember_groups=True)  # as `checker report` records
         finally:  # checker leaves its openai client open; closing it here keeps stderr clean
             client = getattr(getattr(gateway, "_transport", None), "client", None)
             if client is not None:

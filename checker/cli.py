@@ -149,7 +149,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.batch:
         report = _report_through_batches(documents, gateway, problems, progress)
     else:
-        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
+        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems,
+                                       remember_groups=settings.mode == "record"))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
     review_file = _review_file(args)
@@ -274,7 +275,7 @@ def _report_through_batches(documents, gateway: Gateway, problems, progress):
     while True:
         try:
             return asyncio.run(run_async(documents, gateway, collect_misses=True, progress=progress,
-                                         load_problems=problems))
+                                         load_problems=problems, remember_groups=True))
         except AnswersPending as pending:
             summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
                                 structured_output=gateway.settings.structured_output)
@@ -300,7 +301,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
-        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems))
+        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems,
+                              remember_groups=True))
     except AnswersPending as pending:
         count = export_requests(pending.requests, args.out, cassette=cassette,
                                 structured_output=settings.structured_output)

@@ -131,3 +131,30 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
         docs = tuple(sorted({ordered[i].doc_id for i in indices}))
         groups.append(Group(id=short_id("g", sorted(ids)), claim_ids=ids, doc_ids=docs))
     return sorted(groups, key=lambda g: g.claim_ids)
+
+
+def nearest_claims(claims: Sequence[Claim], others: Sequence[Claim],
+                   claim_entities: Mapping[str, Sequence[str]], k: int) -> list[Claim]:
+    """For each of `claims`, the k most similar of `others` (same similarity as grouping)."""
+    features = {c.id: claim_features(c, claim_entities.get(c.id, ())) for c in (*claims, *others)}
+    df = Counter(f for fs in features.values() for f in fs)
+    n = len(features)
+    idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
+    postings: dict[str, list[Claim]] = defaultdict(list)
+    for other in sorted(others, key=lambda c: c.id):
+        for f in features[other.id]:
+            if 1 < df[f] <= min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n)))):
+                postings[f].append(other)
+    chosen: dict[str, Claim] = {}
+    for claim in claims:
+        mine = features[claim.id]
+        candidates = {o.id: o for f in mine for o in postings.get(f, ())}
+        scored = []
+        for other in candidates.values():
+            shared = sum(idf[f] for f in mine & features[other.id])
+            union = sum(idf[f] for f in mine | features[other.id])
+            scored.append((shared / (union or 1.0), other.id))
+        for score, other_id in sorted(scored, key=lambda t: (-t[0], t[1]))[:k]:
+            if score >= 0.1:
+                chosen[other_id] = candidates[other_id]
+    return [chosen[cid] for cid in sorted(chosen)]

@@ -22,7 +22,7 @@ from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
 from .extract import ChunkExtraction, extract_chunk, merge_overlapping
 from .findings import build_findings, story_of, unresolved_times
 from .gateway import Gateway
-from .group import group_claims
+from .increment import groups_path, incremental_groups, read_groups, write_groups
 from .judge import describe_normalised, judge_group
 from .load import Document
 from .report import Failure, Report, build_report, entity_to_dict
@@ -108,16 +108,19 @@ async def read_document(runner: StageRunner, gateway: Gateway, document: Documen
 
 async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                     collect_misses: bool = False, progress: Progress | None = None,
-                    load_problems: Sequence[Any] = ()) -> Report:
+                    load_problems: Sequence[Any] = (), remember_groups: bool = False) -> Report:
+    """Run every stage. With `remember_groups`, the judged groups are kept beside the cassette
+    so that a later run on a grown corpus judges only what is new."""
     try:
         return await _run(documents, gateway, collect_misses=collect_misses, progress=progress,
-                          load_problems=load_problems)
+                          load_problems=load_problems, remember_groups=remember_groups)
     finally:  # the HTTP client belongs to this event loop: close it with the loop
         await gateway.aclose()
 
 
 async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misses: bool,
-               progress: Progress | None, load_problems: Sequence[Any]) -> Report:
+               progress: Progress | None, load_problems: Sequence[Any],
+               remember_groups: bool) -> Report:
     settings = gateway.settings
     if not documents:
         raise ConfigurationError("no documents to check", setting="documents")
@@ -141,7 +144,11 @@ async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misse
         resolution = resolve_entities(claims, texts, confirmed=confirmed)
 
     claims_by_id = {c.id: c for c in claims}
-    groups = group_claims(claims, resolution.claim_entities)
+    # A corpus that grows keeps the groups judged before (see checker/increment.py).
+    state = groups_path(gateway.cassette.path)
+    groups = incremental_groups(claims, resolution.claim_entities, read_groups(state))
+    if remember_groups:
+        write_groups(state, groups, claims)
     published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
     describe = describe_normalised(published)
     judgements = await runner.gather("judge", {
