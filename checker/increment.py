@@ -51,10 +51,10 @@ def incremental_groups(claims: Sequence[Claim], claim_entities: Mapping[str, Seq
     """Earlier groups (minus claims that are gone), plus groups for the claims not grouped before.
 
     With no earlier groups this is plain `group_claims`."""
-    if not earlier:
-        return group_claims(claims, claim_entities)
     by_id = {c.id: c for c in claims}
     seen = {cid for group in earlier for cid in group}
+    if not seen & by_id.keys():  # nothing carried over (a first run, or another corpus)
+        return group_claims(claims, claim_entities, max_group=max_group)
     kept = []
     for group in earlier:
         present = tuple(cid for cid in group if cid in by_id)

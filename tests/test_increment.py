@@ -54,3 +54,14 @@ def test_replay_reads_the_groups_but_never_writes_them(tmp_path):
     documents = [make_document(doc_id, text) for doc_id, text in {"a": A, "b": B}.items()]
     check(documents, settings=Settings(mode="replay"), cassette=tmp_path / "cassette.jsonl")
     assert state.read_text() == before
+
+
+def test_groups_left_by_another_corpus_change_nothing(tmp_path):
+    from checker.group import group_claims
+    from checker.increment import incremental_groups
+    from test_findings import claim, doc
+    a, b = doc("a", A), doc("b", B)
+    claims = [claim("x", a, "The ministry approved the budget on Monday", entities=["ministry"]),
+              claim("y", b, "The ministry did not approve the budget on Monday", entities=["ministry"])]
+    entities = {"x": ("e-ministry",), "y": ("e-ministry",)}
+    assert incremental_groups(claims, entities, [("other-1", "other-2")]) == group_claims(claims, entities)
