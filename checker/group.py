@@ -57,6 +57,43 @@ def claim_features(claim: Claim, entity_ids: Sequence[str]) -> set[str]:
     return {f"w:{w}" for w in words} | {f"e:{e}" for e in entity_ids}
 
 
+@dataclass
+class _Keys:
+    """What grouping compares: each claim's keys (those no other claim holds are dropped, since
+    they are evidence about no pair and only dilute scores), their IDF, and the posting cap."""
+
+    doc_ids: list[str]
+    features: list[set[str]]
+    df: Counter[str]
+    idf: dict[str, float]
+    weight: list[float]
+    entities: list[set[str]]
+    cap: int
+
+    def similarity(self, i: int, j: int) -> float | None:
+        """IDF-weighted overlap of two claims' keys; None when they are not comparable: across
+        documents, claims that both name entities must share one."""
+        if (self.doc_ids[i] != self.doc_ids[j] and self.entities[i] and self.entities[j]
+                and not self.entities[i] & self.entities[j]):
+            return None
+        overlap = sum(self.idf[f] for f in self.features[i] & self.features[j])
+        return overlap / ((self.weight[i] + self.weight[j] - overlap) or 1.0)
+
+
+def _keys(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]],
+          max_postings: int | None = None) -> _Keys:
+    features = [claim_features(c, claim_entities.get(c.id, ())) for c in claims]
+    df = Counter(f for fs in features for f in fs)
+    features = [{f for f in fs if df[f] > 1} for fs in features]
+    n = len(claims)
+    idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
+    # A key shared by most claims says nothing about which claims belong together.
+    cap = max_postings or min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n))))
+    return _Keys([c.doc_id for c in claims], features, df, idf,
+                 [sum(idf[f] for f in fs) for fs in features],
+                 [{f for f in fs if f.startswith("e:")} for fs in features], cap)
+
+
 def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
                  max_group: int = 20, neighbours: int = 8, min_similarity: float = 0.18,
                  max_postings: int | None = None, block_keys: int = 6) -> list[Group]:
@@ -64,18 +101,11 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
     ordered = sorted(claims, key=lambda c: c.id)
     # Claims that say the same thing in the same document count once against the size cap.
     statement_of = [(c.doc_id, " ".join(c.statement.casefold().split())) for c in ordered]
-    features = [claim_features(c, claim_entities.get(c.id, ())) for c in ordered]
-    df = Counter(f for fs in features for f in fs)
-    # A key no other claim has is evidence about no pair: it would only dilute every score.
-    features = [{f for f in fs if df[f] > 1} for fs in features]
+    keys = _keys(ordered, claim_entities, max_postings)
+    features, df, cap = keys.features, keys.df, keys.cap
     n = len(ordered)
-    idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
-    weight = [sum(idf[f] for f in fs) for fs in features]
-    entities = [{f for f in fs if f.startswith("e:")} for fs in features]
-    # A key shared by most claims says nothing about which claims belong together; and each
-    # claim looks for partners only through its few rarest keys (prefix filtering), so the
-    # candidates stay proportional to the number of claims.
-    cap = max_postings or min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n))))
+    # Each claim looks for partners only through its few rarest keys (prefix filtering), so
+    # the candidates stay proportional to the number of claims.
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fs in enumerate(features):
         for f in fs:
@@ -93,12 +123,8 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
     best: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for pair in pairs:
         i, j = divmod(pair, n)
-        if (ordered[i].doc_id != ordered[j].doc_id and entities[i] and entities[j]
-                and not entities[i] & entities[j]):
-            continue  # across documents, claims about different entities are not comparable
-        overlap = sum(idf[f] for f in features[i] & features[j])
-        score = overlap / ((weight[i] + weight[j] - overlap) or 1.0)
-        if score >= min_similarity:
+        score = keys.similarity(i, j)
+        if score is not None and score >= min_similarity:
             best[i].append((score, j))
             best[j].append((score, i))
     edges = {(min(i, j), max(i, j), score) for i, found in best.items()
@@ -134,27 +160,22 @@ def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[
 
 
 def nearest_claims(claims: Sequence[Claim], others: Sequence[Claim],
-                   claim_entities: Mapping[str, Sequence[str]], k: int) -> list[Claim]:
-    """For each of `claims`, the k most similar of `others` (same similarity as grouping)."""
-    features = {c.id: claim_features(c, claim_entities.get(c.id, ())) for c in (*claims, *others)}
-    df = Counter(f for fs in features.values() for f in fs)
-    n = len(features)
-    idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
-    postings: dict[str, list[Claim]] = defaultdict(list)
-    for other in sorted(others, key=lambda c: c.id):
-        for f in features[other.id]:
-            if 1 < df[f] <= min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n)))):
-                postings[f].append(other)
-    chosen: dict[str, Claim] = {}
-    for claim in claims:
-        mine = features[claim.id]
-        candidates = {o.id: o for f in mine for o in postings.get(f, ())}
+                   claim_entities: Mapping[str, Sequence[str]], k: int,
+                   min_similarity: float = 0.1) -> list[Claim]:
+    """For each of `claims`, the k most similar of `others` (the similarity grouping uses)."""
+    everyone = [*claims, *sorted(others, key=lambda c: c.id)]
+    keys = _keys(everyone, claim_entities)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in range(len(claims), len(everyone)):
+        for f in keys.features[j]:
+            if keys.df[f] <= keys.cap:
+                postings[f].append(j)
+    chosen: set[int] = set()
+    for i in range(len(claims)):
         scored = []
-        for other in candidates.values():
-            shared = sum(idf[f] for f in mine & features[other.id])
-            union = sum(idf[f] for f in mine | features[other.id])
-            scored.append((shared / (union or 1.0), other.id))
-        for score, other_id in sorted(scored, key=lambda t: (-t[0], t[1]))[:k]:
-            if score >= 0.1:
-                chosen[other_id] = candidates[other_id]
-    return [chosen[cid] for cid in sorted(chosen)]
+        for j in {j for f in keys.features[i] for j in postings.get(f, ())}:
+            score = keys.similarity(i, j)
+            if score is not None and score >= min_similarity:
+                scored.append((score, everyone[j].id, j))
+        chosen.update(j for _, _, j in sorted(scored, key=lambda t: (-t[0], t[1]))[:k])
+    return sorted((everyone[j] for j in chosen), key=lambda c: c.id)
