@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from checker.cli import main
+from checker.api import gather_documents
+from checker.cli import _metadata, main
 from conftest import CORPUS, SAMPLE_CASSETTE
 
 REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
@@ -94,8 +95,6 @@ def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(
                      "--meta", "003_16daae7c1b36e9cd.published=2022-10-11",
                      "--meta", "003_16daae7c1b36e9cd.source=CNN", "--json")
     assert code == 0
-    from checker.api import gather_documents
-    from checker.cli import _metadata
     docs, _ = gather_documents([CORPUS], metadata=_metadata(
         ["003_16daae7c1b36e9cd.published=2022-10-11", "003_16daae7c1b36e9cd.source=CNN"]))
     doc = next(d for d in docs if d.id == "003_16daae7c1b36e9cd")

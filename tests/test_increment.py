@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from checker import check
 from checker.gateway import ModelRequest
+from checker.group import group_claims
+from checker.increment import incremental_groups
 from checker.load import make_document
 from checker.settings import Settings
+from test_findings import claim, doc
 from test_review import honest_model
 
 A = "The ministry approved the budget on Monday. Officials from the ministry cheered the budget."
@@ -57,9 +60,6 @@ def test_replay_reads_the_groups_but_never_writes_them(tmp_path):
 
 
 def test_groups_left_by_another_corpus_change_nothing(tmp_path):
-    from checker.group import group_claims
-    from checker.increment import incremental_groups
-    from test_findings import claim, doc
     a, b = doc("a", A), doc("b", B)
     claims = [claim("x", a, "The ministry approved the budget on Monday", entities=["ministry"]),
               claim("y", b, "The ministry did not approve the budget on Monday", entities=["ministry"])]
