@@ -59,8 +59,7 @@ def check(documents_or_paths: Iterable[Source] | Source, *, model: str | None = 
     documents, problems = gather_documents(documents_or_paths, strict=strict)
     tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
     gateway = Gateway(settings=base, cassette=tape, transport=transport)
-    report = run(documents, gateway, progress=progress, load_problems=problems,
-                 remember_groups=base.mode == "record" and tape.path is not None)
+    report = run(documents, gateway, progress=progress, load_problems=problems)
     if review is None:
         return report
     return Report(apply_review(report.data, read_review(review), {d.id: d.text for d in documents},

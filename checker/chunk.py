@@ -12,6 +12,7 @@ from itertools import accumulate
 from typing import Callable, Iterator, Protocol
 
 from checker.errors import ConfigurationError
+from checker.sentences import sentence_spans
 from checker.tokens import count_tokens, encoding
 
 DEFAULT_MAX_TOKENS = 2000  # the same default as Settings.chunk_tokens
@@ -19,10 +20,7 @@ DEFAULT_MAX_TOKENS = 2000  # the same default as Settings.chunk_tokens
 # A blank line: two line breaks with only spaces or tabs between them. The atomic groups keep
 # a single "\r\n" from being read as two breaks.
 _PARAGRAPH_BREAK = re.compile(r"(?>\r\n|\r|\n)[^\S\r\n]*+(?>\r\n|\r|\n)")
-# A sentence ends at terminal punctuation, plus any closing quotes or brackets, before whitespace.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]}]*(?=\s)")
 _WORD = re.compile(r"\S+")
-_SPACE = re.compile(r"\s*")
 # Short strings (words, their separators) repeat constantly; longer ones rarely do.
 _MEMO_MAX_CHARS = 64
 
@@ -119,21 +117,12 @@ def _non_empty(span: tuple[int, int]) -> Iterator[tuple[int, int]]:
         yield span
 
 
-def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    # endpos=end makes the lookahead fail at the span's end, so the tail is one sentence.
-    for stop in _SENTENCE_END.finditer(text, start, end):
-        yield start, stop.end()
-        start = _SPACE.match(text, stop.end(), end).end()
-    if start < end:
-        yield start, end
-
-
 def _word_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     for word in _WORD.finditer(text, start, end):
         yield word.span()
 
 
-_SPLITTERS = (_sentence_spans, _word_spans)
+_SPLITTERS = (sentence_spans, _word_spans)
 
 
 def _fit_span(text: str, start: int, end: int, level: int, max_tokens: int,

@@ -25,7 +25,7 @@ from .pipeline import run_async
 from .report import Report
 from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
 from .estimate import estimate_run
-from .findings import SEVERITIES
+from .types import SEVERITIES
 from .settings import MODES, Settings, reviewer_name
 
 
@@ -149,8 +149,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.batch:
         report = _report_through_batches(documents, gateway, problems, progress)
     else:
-        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems,
-                                       remember_groups=settings.mode == "record"))
+        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
     review_file = _review_file(args)
@@ -275,7 +274,7 @@ def _report_through_batches(documents, gateway: Gateway, problems, progress):
     while True:
         try:
             return asyncio.run(run_async(documents, gateway, collect_misses=True, progress=progress,
-                                         load_problems=problems, remember_groups=True))
+                                         load_problems=problems))
         except AnswersPending as pending:
             summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
                                 structured_output=gateway.settings.structured_output)
@@ -301,8 +300,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
-        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems,
-                              remember_groups=True))
+        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems))
     except AnswersPending as pending:
         count = export_requests(pending.requests, args.out, cassette=cassette,
                                 structured_output=settings.structured_output)

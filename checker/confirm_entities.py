@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Violation
-from .extract import Claim
+from .types import Claim
 from .gateway import Gateway
 from .prompts import load_prompt
 from .resolve import AmbiguousPair

@@ -17,21 +17,19 @@ from .gateway import Gateway, ModelRequest
 from .load import Document
 from .pipeline import run_async
 from .pricing import cost_usd
-from .prompts import load_prompt
 from .tokens import count_tokens
 
 # Chat formatting adds a few tokens per message and per reply (OpenAI's published accounting).
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
-# Measured on fixtures/cassettes/sample.jsonl (5 articles, 4,550 article tokens, 263 claims, 27
-# judged groups): answer tokens per prompt token, claims per article token, claims per judged
-# group, and judge prompt tokens per extracted claim (about 4 in 5 claims land in a group).
-# They are only as good as that one story; stages counted from real requests need none of them.
-COMPLETION_PER_PROMPT = {"extract_claims": 6.0, "judge_group": 0.15, "summarize_document": 0.2,
+# Answer tokens per prompt token for requests not yet answered, and the verification stage's
+# size per article token when the run stops before it. Measured on the recorded sample story
+# (bench/cost.py prints them); stages counted from real requests need none of them.
+COMPLETION_PER_PROMPT = {"extract_claims": 0.6, "survey_story": 0.17, "verify_candidates": 0.16,
                          "confirm_entities": 0.3}
-CLAIMS_PER_ARTICLE_TOKEN = 0.058
-CLAIMS_PER_GROUP = 9.7
-JUDGE_PROMPT_TOKENS_PER_CLAIM = 75
+VERIFY_PROMPT_PER_ARTICLE_TOKEN = 2.2
+VERIFY_CALLS_PER_ARTICLE_TOKEN = 1 / 760
+STAGES = {"extract_claims": "extract", "survey_story": "survey", "verify_candidates": "verify"}
 
 
 def prompt_tokens(request: ModelRequest) -> int:
@@ -89,28 +87,20 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
     try:
         asyncio.run(run_async(documents, gateway, collect_misses=True))
     except AnswersPending as pending:
-        _add(stages, pending.stage, pending.requests, {})
+        for request in pending.requests:
+            _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], {})
     used = [ModelRequest.from_dict(gateway.cassette.get(key).request)
             for key in gateway.answers_used]
     recorded = {key: answer.usage.completion_tokens for key, answer in gateway.answers_used.items()}
     for request in used:
-        stage = {"extract_claims": "extract", "judge_group": "judge",
-                 "summarize_document": "summarize"}.get(request.prompt_name, request.prompt_name)
-        _add(stages, stage, [request], recorded)
-    if "judge" not in stages:  # the run stops before judging: extrapolate that stage
+        _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], recorded)
+    if "verify" not in stages:  # the run stops before verifying: extrapolate that stage
         article_tokens = sum(count_tokens(d.text) for d in documents)
-        claims = article_tokens * CLAIMS_PER_ARTICLE_TOKEN
-        calls = math.ceil(claims / CLAIMS_PER_GROUP)
-        judge_prompt = load_judge_overhead() * calls + int(claims * JUDGE_PROMPT_TOKENS_PER_CLAIM)
-        stages["judge"] = StageEstimate("judge", calls, judge_prompt,
-                                        math.ceil(judge_prompt * COMPLETION_PER_PROMPT["judge_group"]),
-                                        False)
-    order = ["extract", "summarize", "confirm_entities", "judge"]
+        prompt = math.ceil(article_tokens * VERIFY_PROMPT_PER_ARTICLE_TOKEN)
+        stages["verify"] = StageEstimate(
+            "verify", math.ceil(article_tokens * VERIFY_CALLS_PER_ARTICLE_TOKEN), prompt,
+            math.ceil(prompt * COMPLETION_PER_PROMPT["verify_candidates"]), False)
+    order = ["extract", "survey", "confirm_entities", "verify"]
     return Estimate(gateway.settings.model,
                     sorted(stages.values(), key=lambda s: order.index(s.stage)
                            if s.stage in order else len(order)), prices)
-
-
-def load_judge_overhead() -> int:
-    system = load_prompt("judge_group").render(claims="")
-    return sum(count_tokens(m["content"]) + TOKENS_PER_MESSAGE for m in system) + TOKENS_PER_REPLY

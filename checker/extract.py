@@ -1,140 +1,79 @@
-"""Extract: one chunk in, grounded claims out (model), plus the chunk's summary.
+"""Extract: one chunk in, its check-worthy claims out (model).
 
-Every claim's quote is located in the document (exact, normalised, then bounded fuzzy);
-quotes that cannot be located are re-asked once with the failure explained, and claims
-still ungrounded are dropped and counted. `text[start:end]` of a Claim is its evidence.
+The chunk is shown as numbered sentences and the model cites a sentence by number, so every
+claim is grounded by construction (`text[start:end]` is that sentence) and the answer holds no
+copied text. Times and amounts come back as written; the normalisers read them later.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Sequence
 
-from .align import align_quote
 from .chunk import Chunk
+from .errors import Violation
 from .gateway import Gateway, ModelRequest
 from .identity import short_id, tagged_hash
 from .load import Document
 from .prompts import load_prompt
+from .sentences import numbered, sentence_spans
+from .types import Claim
 
 PROMPT = "extract_claims"
 
 
-@dataclass(frozen=True)
-class Quantity:
-    text: str
-    value: float | None
-    unit: str | None
-    hedge: str | None
+def chunk_sentences(document: Document, chunk: Chunk) -> list[tuple[int, int]]:
+    return list(sentence_spans(document.text, chunk.start, chunk.end))
 
 
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    doc_id: str
-    statement: str
-    quote: str          # the model's quote, as it gave it
-    start: int          # the aligned evidence: document.text[start:end]
-    end: int
-    alignment: str      # "exact" | "normalized" | "fuzzy"
-    entities: tuple[tuple[str, str], ...]  # (name as written, kind)
-    attributed_to: tuple[str, ...]          # outermost first
-    stance: str
-    times: tuple[str, ...] = ()
-    quantities: tuple[Quantity, ...] = ()
-    chunk_id: str = ""
-
-
-@dataclass(frozen=True)
-class DroppedClaim:
-    doc_id: str
-    statement: str
-    quote: str
-    reason: str
-
-
-@dataclass
-class ChunkExtraction:
-    chunk_id: str
-    summary: str
-    claims: list[Claim] = field(default_factory=list)
-    dropped: list[DroppedClaim] = field(default_factory=list)
-    request_keys: list[str] = field(default_factory=list)
-
-
-def extraction_request(gateway: Gateway, document: Document, chunk: Chunk) -> ModelRequest:
-    prompt = load_prompt(PROMPT)
-    # A boundary derived from the text itself: a document cannot forge the line that closes it.
-    boundary = "=" * 8 + f" DOCUMENT {tagged_hash(chunk.text)[3:15]} " + "=" * 8
-    messages = prompt.render(document_id=_one_line(document.id),
-                             title=_one_line(document.title or "unknown"),
-                             outlet=_one_line(document.source or "unknown"),
-                             published=_one_line(document.published or "unknown"),
-                             boundary=boundary, text=chunk.text)
-    return gateway.request(messages=messages, prompt=f"{PROMPT}@{prompt.version}", schema_id=PROMPT)
-
-
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
     """Metadata sits outside the boundaries: one line each, so it cannot forge a header or boundary."""
     return " ".join(value.split()) or "unknown"
 
 
-def regrounding_request(request: ModelRequest, raw_answer: str,
-                        missing: list[dict[str, Any]]) -> ModelRequest:
-    """Ask once more for claims whose quotes were not found verbatim in the passage."""
-    listing = "\n".join(f"- statement: {c['statement']!r}; quote given: {c['quote']!r}" for c in missing)
-    follow_up = ("These quotes do not occur in the passage exactly as written:\n" + listing +
-                 "\nFor each of these claims, copy a supporting quote character for character from "
-                 "the passage, or leave the claim out if the passage does not support it. Answer "
-                 "with the same JSON object shape, listing only these claims.")
-    return ModelRequest(model=request.model, schema_id=request.schema_id, prompt=request.prompt,
-                        messages=request.messages + (("assistant", raw_answer), ("user", follow_up)),
-                        temperature=request.temperature, seed=request.seed,
-                        max_tokens=request.max_tokens)
+def extraction_request(gateway: Gateway, document: Document, chunk: Chunk,
+                       spans: Sequence[tuple[int, int]]) -> ModelRequest:
+    prompt = load_prompt(PROMPT)
+    # A boundary derived from the text itself: a document cannot forge the line that closes it.
+    boundary = "=" * 8 + f" DOCUMENT {tagged_hash(chunk.text)[3:15]} " + "=" * 8
+    messages = prompt.render(document_id=one_line(document.id),
+                             title=one_line(document.title or "unknown"),
+                             outlet=one_line(document.source or "unknown"),
+                             published=one_line(document.published or "unknown"),
+                             boundary=boundary, sentences=numbered(document.text, spans))
+    return gateway.request(messages=messages, prompt=prompt.ref, schema_id=prompt.schema_id)
 
 
-async def extract_chunk(gateway: Gateway, document: Document, chunk: Chunk) -> ChunkExtraction:
-    request = extraction_request(gateway, document, chunk)
-    response = await gateway.complete(request)
-    result = ChunkExtraction(chunk_id=chunk.id, summary=response.data["summary"].strip(),
-                             request_keys=[request.key])
-    ungrounded = _ground(response.data["claims"], document, chunk, result)
-    if ungrounded:
-        retry = regrounding_request(request, response.raw, ungrounded)
-        result.request_keys.append(retry.key)
-        second = await gateway.complete(retry)
-        still = _ground(second.data["claims"], document, chunk, result)
-        result.dropped += [DroppedClaim(document.id, c["statement"], c["quote"],
-                                        "quote not found in the source after one re-ask")
-                           for c in still]
-    return result
+def _check(count: int) -> Callable[[Any], list[Violation]]:
+    def check(data: Any) -> list[Violation]:
+        return [Violation(f"$['claims'][{i}]['s']",
+                          f"sentence {item['s']} does not exist; the passage has sentences 1 to {count}")
+                for i, item in enumerate(data["claims"]) if not 1 <= item["s"] <= count]
+    return check
 
 
-def _ground(items: list[dict[str, Any]], document: Document, chunk: Chunk,
-            into: ChunkExtraction) -> list[dict[str, Any]]:
-    """Align each claim's quote; grounded claims go into `into`, the rest are returned."""
-    missing = []
-    for item in items:
-        alignment = align_quote(item["quote"], document.text, start=chunk.start, end=chunk.end)
-        if alignment is None:
-            missing.append(item)
-            continue
-        into.claims.append(_claim(item, document, chunk, alignment.start, alignment.end,
-                                  alignment.level))
-    return missing
+async def extract_chunk(gateway: Gateway, document: Document, chunk: Chunk) -> list[Claim]:
+    spans = chunk_sentences(document, chunk)
+    if not spans:
+        return []
+    request = extraction_request(gateway, document, chunk, spans)
+    data = (await gateway.complete(request, check=_check(len(spans)))).data
+    return [claim_of(item, document, chunk, *spans[item["s"] - 1]) for item in data["claims"]
+            if " ".join(item["claim"].split())]
 
 
-def _claim(item: dict[str, Any], document: Document, chunk: Chunk, start: int, end: int,
-           level: str) -> Claim:
-    statement = " ".join(item["statement"].split())
+def _names(values: Sequence[str]) -> list[str]:
+    return [v.strip() for v in values if v.strip()]
+
+
+def claim_of(item: dict[str, Any], document: Document, chunk: Chunk, start: int, end: int) -> Claim:
+    statement = " ".join(item["claim"].split())
+    entities = [(n, "person") for n in _names(item["people"])]
+    entities += [(n, "organization") for n in _names(item["orgs"])]
     return Claim(
         id=short_id("c", {"doc": document.id, "start": start, "end": end, "statement": statement}),
-        doc_id=document.id, statement=statement, quote=item["quote"], start=start, end=end,
-        alignment=level,
-        entities=tuple((e["name"].strip(), e["kind"]) for e in item["entities"] if e["name"].strip()),
-        attributed_to=tuple(a.strip() for a in item["attribution"] if a.strip()),
-        stance=item["stance"], times=tuple(item["times"]),
-        quantities=tuple(Quantity(q["text"], q["value"], q["unit"], q["hedge"])
-                         for q in item["quantities"]),
+        doc_id=document.id, statement=statement, start=start, end=end, alignment="sentence",
+        entities=tuple(dict.fromkeys(entities)),
+        attributed_to=("the article", *_names(item["by"])), stance=item["stance"],
+        times=tuple(_names(item["times"])), quantities=tuple(_names(item["amounts"])),
         chunk_id=chunk.id)
 
 

@@ -1,29 +1,33 @@
-"""Findings: judgements -> ranked contradictions and corroborations (pure, no model).
+"""Findings: verified conflicting pairs -> ranked contradictions (pure, no model).
 
-Severity follows documented rules (docs/severity.md), never the model's confidence.
-A numeric or temporal conflict whose amounts or times the normalisers find compatible is
-suppressed, and listed as such. Finding ids come from what a finding links (documents and
-the sentences of its evidence), so they survive re-runs, new models and new documents.
+Each conflict verdict links the claims of its two passages. Pairs whose numeric or temporal
+values the normalisers show to overlap are vetoed (vetoes.py), and pairs the verifier says do
+not change the meaning are not findings; both are listed as set aside. The rest form a graph:
+each connected group of claims (per kind, quotations apart) is one finding, its sides the two
+colours of the graph, so one dispute found by several views or pairs is one finding whatever
+grouping found it. Severity follows docs/severity.md; ids come from the evidence sentences.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .align import normalize_with_map
-from .extract import Claim
+from .disjoint import DisjointSet
 from .identity import short_id
-from .judge import Conflict, Judgement
 from .load import Document
-from .quantity import parse_quantity, quantities_conflict
-from .timeexpr import resolve_in_context, times_conflict
+from .timeexpr import resolve_in_context
+from .group import similar_pairs
+from .types import SEVERITIES, Candidate, Claim, Conflict, Side, Verdict
+from .vetoes import veto
 
-SEVERITIES = ("high", "medium", "low")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n\s*\n")
+# When pairs of several types merge into one finding, it takes the most serious type.
+TYPE_ORDER = ("factual", "attribution", "numeric", "temporal", "quote", "characterisation")
+NEAR_DUPLICATE = 0.5  # similarity at which two claims state the same thing
 
 
 @dataclass(frozen=True)
@@ -59,52 +63,14 @@ def is_core(conflict: Conflict, claims: Mapping[str, Claim], story: Story) -> bo
 
 
 def severity_of(conflict: Conflict, core: bool) -> str:
-    """The rules of docs/severity.md, in order."""
-    if conflict.type == "characterisation":
-        return "medium" if conflict.changes_meaning and core else "low"
+    """The rules of docs/severity.md, in order. Opinions rank with characterisations."""
+    if conflict.type == "characterisation" or conflict.opinion:
+        return "medium" if core else "low"
     if conflict.type == "quote":
-        return "medium" if conflict.changes_meaning else "low"
+        return "medium"
     if conflict.type in ("numeric", "temporal"):
         return "high" if core and conflict.kind == "dispute" else "medium"
     return "high" if core else "medium"  # factual and attribution
-
-
-def normalisers_find_compatible(conflict: Conflict, claims: Mapping[str, Claim],
-                                published: Mapping[str, date | None]) -> str | None:
-    """Why a numeric/temporal conflict is only apparent (every comparable pair overlaps), or None."""
-    if conflict.type not in ("numeric", "temporal"):
-        return None
-    per_side = []
-    for side in conflict.sides:
-        values = []
-        for cid in side.claim_ids:
-            claim = claims[cid]
-            if conflict.type == "numeric":
-                values += [parse_quantity(q.text, value=q.value, unit=q.unit, hedge=q.hedge)
-                           for q in claim.quantities]
-            else:
-                values += [resolve_in_context(t, published.get(claim.doc_id),
-                                              quoted=claim.stance == "quoted") for t in claim.times]
-        per_side.append([v for v in values if v.resolved])
-    clash = quantities_conflict if conflict.type == "numeric" else times_conflict
-    pairs = [(a, b) for i, side in enumerate(per_side) for other in per_side[i + 1:]
-             for a in side for b in other]
-    if not pairs or any(clash(a, b) for a, b in pairs):
-        return None
-    shown = "; ".join(f"{a.text!r} ~ {b.text!r}" for a, b in pairs[:3])
-    return f"{conflict.type} values overlap once normalised ({shown})"
-
-
-def unresolved_times(claims: Iterable[Claim], published: Mapping[str, date | None]) -> list[dict]:
-    """Every time expression the normalisers could not place, and why (never guessed)."""
-    out = []
-    for claim in sorted(claims, key=lambda c: (c.doc_id, c.start, c.id)):
-        for text in claim.times:
-            reading = resolve_in_context(text, published.get(claim.doc_id), quoted=claim.stance == "quoted")
-            if not reading.resolved:
-                out.append({"doc_id": claim.doc_id, "claim_id": claim.id, "text": text,
-                            "reason": reading.reason})
-    return out
 
 
 def evidence_sentence(claim: Claim, text: str) -> str:
@@ -130,41 +96,7 @@ def finding_id(conflict: Conflict, claims: Mapping[str, Claim], texts: Mapping[s
     return short_id("f", [list(pair) for pair in linked])
 
 
-def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict[str, str]:
-    """Map each document to a representative of its near-duplicate (wire copy) cluster.
-
-    Pairs are found through an index of 5-word shingles (a shingle in many documents is
-    boilerplate and is skipped), so the work grows with the corpus, not with its square."""
-    def shingles(text: str) -> set[str]:
-        words = normalize_with_map(text)[0].split()
-        return {" ".join(words[i:i + 5]) for i in range(max(0, len(words) - 4))}
-
-    sets = {d.id: shingles(d.text) for d in documents}
-    index: dict[str, list[str]] = {}
-    for doc_id, found in sets.items():
-        for shingle in found:
-            index.setdefault(shingle, []).append(doc_id)
-    common = max(8, int(math.sqrt(len(documents))))
-    shared: Counter[tuple[str, str]] = Counter()
-    for holders in index.values():
-        if 1 < len(holders) <= common:
-            shared.update((a, b) for k, a in enumerate(holders) for b in holders[k + 1:])
-    cluster = {d.id: d.id for d in documents}
-
-    def top(doc_id: str) -> str:
-        while cluster[doc_id] != doc_id:
-            doc_id = cluster[doc_id]
-        return doc_id
-
-    order = {d.id: i for i, d in enumerate(documents)}
-    for (a, b), count in sorted(shared.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
-        if count / min(len(sets[a]), len(sets[b])) >= threshold:
-            first, second = sorted((top(a), top(b)), key=order.__getitem__)
-            cluster[second] = first
-    return {doc_id: top(doc_id) for doc_id in cluster}
-
-
-def finding_order(finding: Mapping) -> tuple:
+def finding_order(finding: Mapping[str, Any]) -> tuple[Any, ...]:
     """Disputes first, then reporting inconsistencies; each by severity, then the most widely
     reported first."""
     documents = {d for side in finding["sides"] for d in side["doc_ids"]}
@@ -172,41 +104,231 @@ def finding_order(finding: Mapping) -> tuple:
             finding["id"])
 
 
-def build_findings(judgements: Iterable[Judgement], claims: Mapping[str, Claim],
-                   documents: Sequence[Document], story: Story
-                   ) -> tuple[list[dict], list[dict], list[dict]]:
-    """(contradictions, corroborations, suppressed) as report dictionaries, ranked."""
+def unresolved_times(claims: Iterable[Claim], published: Mapping[str, date | None]) -> list[dict[str, Any]]:
+    """Every time expression the normalisers could not place, and why (never guessed)."""
+    out = []
+    for claim in sorted(claims, key=lambda c: (c.doc_id, c.start, c.id)):
+        for text in claim.times:
+            reading = resolve_in_context(text, published.get(claim.doc_id), quoted=claim.stance == "quoted")
+            if not reading.resolved:
+                out.append({"doc_id": claim.doc_id, "claim_id": claim.id, "text": text,
+                            "reason": reading.reason})
+    return out
+
+
+@dataclass(frozen=True)
+class _Edge:
+    candidate: Candidate
+    verdict: Verdict
+
+    @property
+    def pair(self) -> Conflict:
+        v, c = self.verdict, self.candidate
+        return Conflict(kind=v.kind or "reporting", type=v.type or "factual",
+                        sides=(Side("", c.a.claim_ids), Side("", c.b.claim_ids)), explanation=v.why,
+                        changes_meaning=v.changes_meaning, opinion=v.a_opinion or v.b_opinion,
+                        candidate_ids=(c.id,))
+
+
+def _agreeing(claims: Mapping[str, Claim], candidates: Mapping[str, Candidate],
+              verdicts: Sequence[Verdict], claim_entities: Mapping[str, Sequence[str]]
+              ) -> DisjointSet[str]:
+    """Claims that state the same thing stand on the same side: pairs the verifier called the
+    same, and near-duplicates (similar words and names, both denials or neither)."""
+    same: DisjointSet[str] = DisjointSet(sorted(claims))
+    for verdict in verdicts:
+        if verdict.verdict == "same" and verdict.candidate_id in candidates:
+            pair = candidates[verdict.candidate_id]
+            for a in pair.a.claim_ids:
+                for b in pair.b.claim_ids:
+                    same.union(a, b)
+    for _, a, b in similar_pairs(list(claims.values()), claim_entities, k=3,
+                                 min_similarity=NEAR_DUPLICATE, cross_document=False):
+        if (claims[a].stance == "denied") == (claims[b].stance == "denied"):
+            same.union(a, b)
+    return same
+
+
+def _bucket(edge: _Edge) -> tuple[str, bool]:
+    return edge.verdict.kind or "reporting", edge.verdict.type == "quote"
+
+
+def _two_colours(edges: Sequence[_Edge], node: DisjointSet[str]) -> dict[str, int] | None:
+    """Sides for a connected set of pairs: claims opposed by a pair get different colours, and
+    claims that state the same thing (one node) the same colour."""
+    colour: dict[str, int] = {}
+    pending = list(edges)
+    while pending:
+        progressed = False
+        for edge in list(pending):
+            a = [node.find(c) for c in edge.candidate.a.claim_ids]
+            b = [node.find(c) for c in edge.candidate.b.claim_ids]
+            known = [(c, 0) for c in a if c in colour] + [(c, 1) for c in b if c in colour]
+            if colour and not known:
+                continue
+            flip = (colour[known[0][0]] + known[0][1]) % 2 if known else 0
+            for ids, offset in ((a, 0), (b, 1)):
+                for claim_id in ids:
+                    want = (offset + flip) % 2
+                    if colour.setdefault(claim_id, want) != want:
+                        return None
+            pending.remove(edge)
+            progressed = True
+        if not progressed:  # cannot happen for a connected set; guard against a bad input
+            return None
+    return colour
+
+
+def _merge(edges: Sequence[_Edge], claims: Mapping[str, Claim], order: Mapping[str, int],
+           published: Mapping[str, date | None], node: DisjointSet[str]) -> list[Conflict]:
+    colours = _two_colours(edges, node)
+    if colours is None:  # three or more incompatible positions: each pair stays its own finding
+        return [_with_positions(e.pair, claims, order, published, [e]) for e in edges]
+    linked = {c for e in edges for c in (*e.candidate.a.claim_ids, *e.candidate.b.claim_ids)}
+    sides = tuple(Side("", tuple(sorted((c for c in linked if colours[node.find(c)] == side),
+                                        key=lambda c: (order[claims[c].doc_id], claims[c].start, c))))
+                  for side in (0, 1))
+    ranked = sorted(edges, key=lambda e: (TYPE_ORDER.index(e.verdict.type or "factual"),
+                                          not e.verdict.changes_meaning, e.candidate.id))
+    primary = ranked[0].verdict
+    also = tuple(dict.fromkeys(e.verdict.why for e in ranked[1:] if e.verdict.why != primary.why))
+    conflict = Conflict(kind=primary.kind or "reporting", type=primary.type or "factual",
+                        sides=sides, explanation=primary.why,
+                        changes_meaning=any(e.verdict.changes_meaning for e in edges),
+                        opinion=all(e.verdict.a_opinion or e.verdict.b_opinion for e in edges),
+                        candidate_ids=tuple(sorted(e.candidate.id for e in edges)), also=also)
+    return [_with_positions(conflict, claims, order, published, edges)]
+
+
+def _with_positions(conflict: Conflict, claims: Mapping[str, Claim], order: Mapping[str, int],
+                    published: Mapping[str, date | None], edges: Sequence[_Edge]) -> Conflict:
+    """A side's position is the statement of its most-linked claim (then the earliest)."""
+    links: dict[str, int] = {}
+    for edge in edges:
+        for claim_id in (*edge.candidate.a.claim_ids, *edge.candidate.b.claim_ids):
+            links[claim_id] = links.get(claim_id, 0) + 1
+
+    def position(side: Side) -> str:
+        best = min(side.claim_ids, key=lambda c: (-links.get(c, 0), claims[c].origin != "extract",
+                                                  str(published.get(claims[c].doc_id) or "9999"),
+                                                  order[claims[c].doc_id], claims[c].start, c))
+        return claims[best].statement
+
+    sides = tuple(Side(position(s), s.claim_ids) for s in conflict.sides)
+    return Conflict(conflict.kind, conflict.type, sides, conflict.explanation,
+                    conflict.changes_meaning, conflict.opinion, conflict.candidate_ids, conflict.also)
+
+
+def build_findings(candidates: Sequence[Candidate], verdicts: Sequence[Verdict],
+                   claims: Mapping[str, Claim], documents: Sequence[Document], story: Story,
+                   sources: Mapping[str, str | None] | None = None
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(contradictions, set aside) as report dictionaries, contradictions ranked. `sources`
+    names who inside the articles asserts each claim (see corroborate.source_of)."""
     texts = {d.id: d.text for d in documents}
     published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
-    clusters = wire_clusters(documents)
-    contradictions, corroborations, suppressed = [], [], []
-    seen: set[str] = set()
-    for judgement in judgements:
-        for conflict in judgement.conflicts:
-            ident = finding_id(conflict, claims, texts, published)
-            while ident in seen:  # two findings over the same sentences: keep both, apart
-                ident = short_id("f", ident)
-            seen.add(ident)
-            why = normalisers_find_compatible(conflict, claims, published)
-            if why is not None:
-                suppressed.append({"id": ident, "type": conflict.type, "reason": why,
-                                   "claim_ids": [c for s in conflict.sides for c in s.claim_ids]})
-                continue
-            contradictions.append({
-                "id": ident, "kind": conflict.kind, "type": conflict.type,
-                "severity": severity_of(conflict, is_core(conflict, claims, story)),
-                "sides": [{"position": side.position, "claim_ids": list(side.claim_ids),
-                           "doc_ids": sorted({claims[c].doc_id for c in side.claim_ids})}
-                          for side in conflict.sides],
-                "explanation": conflict.explanation, "changes_meaning": conflict.changes_meaning,
-                "group_id": judgement.group_id})
-        for agreement in judgement.agreements:
-            docs = sorted({claims[c].doc_id for c in agreement.claim_ids})
-            independent = len({clusters[d] for d in docs})
-            if independent >= 2:
-                corroborations.append({"statement": agreement.statement,
-                                       "claim_ids": list(agreement.claim_ids), "doc_ids": docs,
-                                       "independent_sources": independent})
-    contradictions.sort(key=finding_order)
-    corroborations.sort(key=lambda c: (-c["independent_sources"], c["statement"]))
-    return contradictions, corroborations, suppressed
+    order = {d.id: i for i, d in enumerate(documents)}
+    by_id = {c.id: c for c in candidates}
+    edges, set_aside = [], []
+    for verdict in sorted(verdicts, key=lambda v: v.candidate_id):
+        if verdict.verdict != "conflict" or verdict.candidate_id not in by_id:
+            continue
+        edge = _Edge(by_id[verdict.candidate_id], verdict)
+        if set(edge.candidate.a.claim_ids) & set(edge.candidate.b.claim_ids):
+            continue  # one claim on both sides: a pair no finding can show
+        why = veto(edge.pair, claims, texts, published)
+        if why is None and not verdict.changes_meaning:
+            why = "the verifier found that the difference does not change the meaning"
+        if why is not None:
+            set_aside.append({"id": edge.candidate.id, "type": verdict.type or "factual",
+                              "reason": why, "claim_ids": [*edge.candidate.a.claim_ids,
+                                                           *edge.candidate.b.claim_ids]})
+            continue
+        edges.append(edge)
+    node = _agreeing(claims, by_id, verdicts, story.claim_entities)
+    components: dict[tuple[str, bool], DisjointSet[str]] = {}
+    for edge in edges:
+        linked = components.setdefault(_bucket(edge), DisjointSet())
+        ids = [node.find(c) for c in (*edge.candidate.a.claim_ids, *edge.candidate.b.claim_ids)]
+        for claim_id in ids[1:]:
+            linked.union(ids[0], claim_id)
+    found = []
+    for bucket, linked in sorted(components.items()):
+        groups: dict[str, list[_Edge]] = {}
+        for edge in edges:
+            if _bucket(edge) == bucket:
+                root = linked.find(node.find(edge.candidate.a.claim_ids[0]))
+                groups.setdefault(root, []).append(edge)
+        for members in groups.values():
+            found += _merge(members, claims, order, published, node)
+    found = pool_by_source(found, claims, sources or {})
+    return _as_findings(found, claims, texts, published, story), set_aside
+
+
+def side_source(side: Side, sources: Mapping[str, str | None]) -> str | None:
+    """The source most of a side's claims come from (ties: alphabetical); None if unnamed."""
+    counts: dict[str, int] = {}
+    for claim_id in side.claim_ids:
+        source = sources.get(claim_id)
+        if source is not None:
+            counts[source] = counts.get(source, 0) + 1
+    return min(counts, key=lambda s: (-counts[s], s)) if counts else None
+
+
+def pool_by_source(conflicts: Sequence[Conflict], claims: Mapping[str, Claim],
+                   sources: Mapping[str, str | None]) -> list[Conflict]:
+    """A dispute is sources disagreeing, so disputes between the same two sources are one
+    finding: sides pooled by source, the other explanations kept as `also`."""
+    out: list[Conflict] = []
+    pools: dict[frozenset[str], list[tuple[Conflict, tuple[str, str]]]] = {}
+    for conflict in conflicts:
+        holders = [side_source(side, sources) for side in conflict.sides]
+        if conflict.kind != "dispute" or len(holders) != 2 or None in holders or holders[0] == holders[1]:
+            out.append(conflict)
+            continue
+        pools.setdefault(frozenset(holders), []).append((conflict, (holders[0], holders[1])))  # type: ignore[arg-type]
+    for members in pools.values():
+        if len(members) == 1:
+            out.append(members[0][0])
+            continue
+        members.sort(key=lambda m: (TYPE_ORDER.index(m[0].type), -sum(len(s.claim_ids) for s in m[0].sides),
+                                    m[0].candidate_ids))
+        primary, order = members[0]
+        pooled: dict[str, list[str]] = {order[0]: [], order[1]: []}
+        placed: set[str] = set()
+        for conflict, holders in members:
+            for holder, side in zip(holders, conflict.sides):
+                for claim_id in side.claim_ids:
+                    if claim_id not in placed:  # a claim stands on one side only: the first it met
+                        placed.add(claim_id)
+                        pooled[holder].append(claim_id)
+        also = [primary.also, *[(c.explanation, *c.also) for c, _ in members[1:]]]
+        out.append(Conflict(primary.kind, primary.type,
+                            tuple(Side(side.position, tuple(pooled[h])) for side, h in zip(primary.sides, order)),
+                            primary.explanation, any(c.changes_meaning for c, _ in members),
+                            all(c.opinion for c, _ in members),
+                            tuple(sorted({i for c, _ in members for i in c.candidate_ids})),
+                            tuple(dict.fromkeys(x for group in also for x in group
+                                                if x != primary.explanation))))
+    return out
+
+
+def _as_findings(conflicts: Sequence[Conflict], claims: Mapping[str, Claim],
+                 texts: Mapping[str, str], published: Mapping[str, date | None],
+                 story: Story) -> list[dict[str, Any]]:
+    out, seen = [], set()
+    for conflict in conflicts:
+        ident = finding_id(conflict, claims, texts, published)
+        while ident in seen:  # two findings over the same sentences: keep both, apart
+            ident = short_id("f", ident)
+        seen.add(ident)
+        out.append({
+            "id": ident, "kind": conflict.kind, "type": conflict.type,
+            "severity": severity_of(conflict, is_core(conflict, claims, story)),
+            "sides": [{"position": side.position, "claim_ids": list(side.claim_ids),
+                       "doc_ids": sorted({claims[c].doc_id for c in side.claim_ids})}
+                      for side in conflict.sides],
+            "explanation": conflict.explanation, "changes_meaning": conflict.changes_meaning,
+            "opinion": conflict.opinion, "also": list(conflict.also),
+            "candidates": list(conflict.candidate_ids)})
+    return sorted(out, key=finding_order)

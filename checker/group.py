@@ -1,12 +1,11 @@
-"""Group: claims -> candidate groups for the judge, without a model and without all pairs.
+"""Group: which claims are about the same thing, without a model and without all pairs (pure).
 
 Claims are compared only through blocking keys they share (a canonical entity or a content
 word that is not too common); similarity is IDF-weighted overlap of entities and word stems,
 accumulated through the posting lists, so the work grows with the number of claims. Numbers
 and dates are left out of the similarity (two sides of a numeric or temporal conflict differ
-exactly there), and claims from different documents that name entities must share one. The best edges merge
-greedily into groups of at most `max_group` distinct statements, so each claim lands in one
-group and judge calls grow linearly with the number of claims.
+exactly there), and claims from different documents that name entities must share one. Sums
+run in sorted key order, so scores never depend on hash order.
 """
 from __future__ import annotations
 
@@ -16,8 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .extract import Claim
-from .identity import short_id
+from .types import Claim
 
 STOPWORDS = frozenset("""a an and are as at be been being but by did do does for from had has have he her
 his i if in into is it its itself me more most my no not of on or our over said says she so some than
@@ -34,13 +32,6 @@ year years month months week weeks day days""".split())
 # However many claims there are, a key in more than this many is too common to block on.
 MAX_POSTINGS = 100
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str
-    claim_ids: tuple[str, ...]
-    doc_ids: tuple[str, ...]
 
 
 def stem(word: str) -> str:
@@ -76,7 +67,7 @@ class _Keys:
         if (self.doc_ids[i] != self.doc_ids[j] and self.entities[i] and self.entities[j]
                 and not self.entities[i] & self.entities[j]):
             return None
-        overlap = sum(self.idf[f] for f in self.features[i] & self.features[j])
+        overlap = sum(self.idf[f] for f in sorted(self.features[i] & self.features[j]))
         return overlap / ((self.weight[i] + self.weight[j] - overlap) or 1.0)
 
 
@@ -90,92 +81,37 @@ def _keys(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]],
     # A key shared by most claims says nothing about which claims belong together.
     cap = max_postings or min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n))))
     return _Keys([c.doc_id for c in claims], features, df, idf,
-                 [sum(idf[f] for f in fs) for fs in features],
+                 [sum(idf[f] for f in sorted(fs)) for fs in features],
                  [{f for f in fs if f.startswith("e:")} for fs in features], cap)
 
 
-def group_claims(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
-                 max_group: int = 20, neighbours: int = 8, min_similarity: float = 0.18,
-                 max_postings: int | None = None, block_keys: int = 6) -> list[Group]:
-    """Candidate groups of two or more claims; deterministic for the same input."""
+def similar_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
+                  k: int, min_similarity: float, cross_document: bool = True,
+                  block_keys: int = 6) -> list[tuple[float, str, str]]:
+    """For each claim, its `k` most similar claims (from other documents when `cross_document`),
+    as (score, claim id, claim id) with the smaller id first, best first; deterministic."""
     ordered = sorted(claims, key=lambda c: c.id)
-    # Claims that say the same thing in the same document count once against the size cap.
-    statement_of = [(c.doc_id, " ".join(c.statement.casefold().split())) for c in ordered]
-    keys = _keys(ordered, claim_entities, max_postings)
-    features, df, cap = keys.features, keys.df, keys.cap
-    n = len(ordered)
-    # Each claim looks for partners only through its few rarest keys (prefix filtering), so
-    # the candidates stay proportional to the number of claims.
+    keys = _keys(ordered, claim_entities)
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, fs in enumerate(features):
-        for f in fs:
-            if df[f] <= cap:
-                postings[f].append(i)
-    pairs: set[int] = set()  # i * n + j with i < j: cheaper than tuples at millions of pairs
-    for i, fs in enumerate(features):
-        for f in sorted((f for f in fs if df[f] <= cap), key=lambda f: (df[f], f))[:block_keys]:
-            for j in postings[f]:
-                if j > i:
-                    pairs.add(i * n + j)
-                elif j < i:
-                    pairs.add(j * n + i)
-
-    best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for pair in pairs:
-        i, j = divmod(pair, n)
-        score = keys.similarity(i, j)
-        if score is not None and score >= min_similarity:
-            best[i].append((score, j))
-            best[j].append((score, i))
-    edges = {(min(i, j), max(i, j), score) for i, found in best.items()
-             for score, j in sorted(found, key=lambda t: (-t[0], t[1]))[:neighbours]}
-    edges_by_score = sorted(((s, i, j) for i, j, s in edges), key=lambda e: (-e[0], e[1], e[2]))
-
-    parent = list(range(n))
-    distinct: list[set[tuple[str, str]]] = [{s} for s in statement_of]
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for score, i, j in edges_by_score:
-        a, b = root(i), root(j)
-        if a != b and len(distinct[a] | distinct[b]) <= max_group:
-            parent[b] = a
-            distinct[a] |= distinct[b]
-
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        members[root(i)].append(i)
-    groups = []
-    for indices in members.values():
-        if len(indices) < 2:
-            continue
-        ids = tuple(ordered[i].id for i in indices)
-        docs = tuple(sorted({ordered[i].doc_id for i in indices}))
-        groups.append(Group(id=short_id("g", sorted(ids)), claim_ids=ids, doc_ids=docs))
-    return sorted(groups, key=lambda g: g.claim_ids)
-
-
-def nearest_claims(claims: Sequence[Claim], others: Sequence[Claim],
-                   claim_entities: Mapping[str, Sequence[str]], k: int,
-                   min_similarity: float = 0.1) -> list[Claim]:
-    """For each of `claims`, the k most similar of `others` (the similarity grouping uses)."""
-    everyone = [*claims, *sorted(others, key=lambda c: c.id)]
-    keys = _keys(everyone, claim_entities)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for j in range(len(claims), len(everyone)):
-        for f in keys.features[j]:
+    for i, fs in enumerate(keys.features):
+        for f in sorted(fs):
             if keys.df[f] <= keys.cap:
-                postings[f].append(j)
-    chosen: set[int] = set()
-    for i in range(len(claims)):
+                postings[f].append(i)
+    found: dict[tuple[int, int], float] = {}
+    for i, fs in enumerate(keys.features):
+        partners: set[int] = set()
+        # Prefix filtering: partners only through a claim's rarest keys keeps the work linear.
+        for f in sorted((f for f in fs if keys.df[f] <= keys.cap),
+                        key=lambda f: (keys.df[f], f))[:block_keys]:
+            partners.update(postings[f])
         scored = []
-        for j in {j for f in keys.features[i] for j in postings.get(f, ())}:
+        for j in sorted(partners):
+            if j == i or (cross_document and keys.doc_ids[i] == keys.doc_ids[j]):
+                continue
             score = keys.similarity(i, j)
             if score is not None and score >= min_similarity:
-                scored.append((score, everyone[j].id, j))
-        chosen.update(j for _, _, j in sorted(scored, key=lambda t: (-t[0], t[1]))[:k])
-    return sorted((everyone[j] for j in chosen), key=lambda c: c.id)
+                scored.append((score, j))
+        for score, j in sorted(scored, key=lambda t: (-t[0], t[1]))[:k]:
+            found[(min(i, j), max(i, j))] = score
+    return sorted(((score, ordered[i].id, ordered[j].id) for (i, j), score in found.items()),
+                  key=lambda t: (-t[0], t[1], t[2]))

@@ -1,33 +1,37 @@
 """Pipeline: the stages in a straight line, each stage's model calls in flight together.
 
-load -> chunk -> extract -> summarise -> resolve (+ confirm ambiguous names) -> group -> judge
--> findings -> report.
+load -> chunk -> extract (model) and survey (model, story level, at the same time) -> resolve
+(+ confirm ambiguous names) -> candidates -> verify (model) -> findings, corroborations -> report.
 When a stage needs answers the cassette lacks, replay mode raises the first CassetteMiss;
-collecting for the batch path raises AnswersPending with every missing request of that
-stage. A provider failure on one item is recorded and the run finishes the rest.
+collecting for the batch path raises AnswersPending with every missing request of the stages
+that can run. A provider failure on one item is recorded and the run finishes the rest.
 """
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
-from datetime import date
-
-from .chunk import Chunk, chunk_document
+from .candidates import build_candidates, strongest
+from .chunk import chunk_document
 from .confirm_entities import batches, confirm_pairs
-from .consolidate import consolidate_disputes, person_key
+from .corroborate import build_corroborations, name_key, source_of
 from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
                      ExtractionFailed, ProviderError)
-from .extract import ChunkExtraction, extract_chunk, merge_overlapping
+from .extract import extract_chunk, merge_overlapping
 from .findings import build_findings, story_of, unresolved_times
 from .gateway import Gateway
-from .increment import groups_path, incremental_groups, read_groups, write_groups
-from .judge import describe_normalised, judge_group
 from .load import Document
 from .report import Failure, Report, build_report, entity_to_dict
 from .resolve import resolve_entities
-from .summarize import summarize_document
+from .sentences import SentenceIndex
+from .stories import pack_readings, story_clusters
+from .survey import SurveyResult, survey_reading
+from .tokens import count_tokens
+from .types import Claim
+from .verify import pack, verify_call
 
 T = TypeVar("T")
 FATAL_STATUS = (401, 403, 404)  # a bad key, no access, or no such model: every call would fail
@@ -39,8 +43,8 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class StageRunner:
     """Runs a stage's work items concurrently and sorts out what failed and why.
 
-    Stages may nest (each document extracts its chunks, then summarises): missing answers
-    collected for the batch path are merged across them, and progress counts per stage.
+    Stages may run side by side (extraction and the survey): missing answers collected for the
+    batch path are merged across them, and progress counts per stage.
     """
 
     gateway: Gateway
@@ -85,55 +89,60 @@ class StageRunner:
         return out
 
 
-@dataclass
-class DocumentResult:
-    extractions: list[ChunkExtraction]
-    summary: str | None
+async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
+                       ) -> list[Claim]:
+    settings = gateway.settings
+    work = {}
+    for document in documents:
+        for chunk in chunk_document(document, max_tokens=settings.chunk_tokens,
+                                    overlap_tokens=settings.chunk_overlap):
+            work[chunk.id] = extract_chunk(gateway, document, chunk)
+    done = await runner.gather("extract", work)
+    return merge_overlapping([claim for name in work if name in done for claim in done[name]])
 
 
-async def read_document(runner: StageRunner, gateway: Gateway, document: Document,
-                        chunks: Sequence[Chunk]) -> DocumentResult:
-    """Extract one document's chunks, then summarise it at once (not after every document)."""
-    done = await runner.gather("extract", {c.id: extract_chunk(gateway, document, c) for c in chunks})
-    extractions = [done[c.id] for c in chunks if c.id in done]
-    parts = [e.summary for e in extractions]
-    if len(parts) != 1:
-        summary = (await runner.gather("summarize", {
-            document.id: summarize_document(gateway, document, parts)})).get(document.id) \
-            if parts else None
-    else:
-        summary = parts[0]
-    return DocumentResult(extractions, summary)
+async def _survey_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
+                      ) -> list[SurveyResult]:
+    readings = [part for story in story_clusters(documents)
+                for part in pack_readings(story, lambda d: count_tokens(d.text),
+                                          gateway.settings.survey_tokens)]
+    done = await runner.gather("survey", {
+        ",".join(d.id for d in reading): survey_reading(gateway, reading) for reading in readings})
+    return list(done.values())
+
+
+async def _read(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
+                ) -> tuple[list[Claim], list[SurveyResult]]:
+    """Extraction and the survey at once; both stages' missing answers in one batch."""
+    results = await asyncio.gather(_extract_all(runner, gateway, documents),
+                                   _survey_all(runner, gateway, documents), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, AnswersPending):
+            raise result
+    pending = [r for r in results if isinstance(r, AnswersPending)]
+    if pending:
+        raise AnswersPending(pending[0].stage, [q for p in pending for q in p.requests])
+    return results[0], results[1]  # type: ignore[return-value]
 
 
 async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                     collect_misses: bool = False, progress: Progress | None = None,
-                    load_problems: Sequence[Any] = (), remember_groups: bool = False) -> Report:
-    """Run every stage. With `remember_groups`, the judged groups are kept beside the cassette
-    so that a later run on a grown corpus judges only what is new."""
+                    load_problems: Sequence[Any] = ()) -> Report:
+    """Run every stage."""
     try:
         return await _run(documents, gateway, collect_misses=collect_misses, progress=progress,
-                          load_problems=load_problems, remember_groups=remember_groups)
+                          load_problems=load_problems)
     finally:  # the HTTP client belongs to this event loop: close it with the loop
         await gateway.aclose()
 
 
 async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misses: bool,
-               progress: Progress | None, load_problems: Sequence[Any],
-               remember_groups: bool) -> Report:
-    settings = gateway.settings
+               progress: Progress | None, load_problems: Sequence[Any]) -> Report:
     if not documents:
         raise ConfigurationError("no documents to check", setting="documents")
     runner = StageRunner(gateway, collect_misses=collect_misses, progress=progress)
     by_id = {d.id: d for d in documents}
-    chunks = {d.id: chunk_document(d, max_tokens=settings.chunk_tokens,
-                                   overlap_tokens=settings.chunk_overlap) for d in documents}
-    read = await runner.gather("documents", {
-        d.id: read_document(runner, gateway, d, chunks[d.id]) for d in documents})
-    extractions = [e for r in read.values() for e in r.extractions]
-    claims = merge_overlapping([c for e in extractions for c in e.claims])
-    summaries = {doc_id: r.summary for doc_id, r in read.items() if r.summary is not None}
-
+    claims, surveys = await _read(runner, gateway, documents)
     texts = {d.id: d.text for d in documents}
     resolution = resolve_entities(claims, texts)
     if resolution.ambiguous:
@@ -143,30 +152,39 @@ async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misse
         confirmed = {pair: same for answer in decided.values() for pair, same in answer.items()}
         resolution = resolve_entities(claims, texts, confirmed=confirmed)
 
-    claims_by_id = {c.id: c for c in claims}
-    # A corpus that grows keeps the groups judged before (see checker/increment.py).
-    state = groups_path(gateway.cassette.path)
-    groups = incremental_groups(claims, resolution.claim_entities, read_groups(state))
-    if remember_groups:
-        write_groups(state, groups, claims)
     published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
-    describe = describe_normalised(published)
-    judgements = await runner.gather("judge", {
-        g.id: judge_group(gateway, g, claims_by_id, by_id, describe) for g in groups})
+    found = build_candidates(claims, resolution.claim_entities, texts, published,
+                             [d.id for d in documents],
+                             [t for s in surveys for t in s.tensions])
+    all_claims = {c.id: c for c in [*claims, *found.extra_claims]}
+    budget = max(10, math.ceil(gateway.settings.verify_per_claim * len(claims)))
+    verified = strongest(found.pairs, budget)
+    indexes = {doc_id: SentenceIndex(text) for doc_id, text in texts.items()}
+    calls = pack(verified)
+    verdicts = await runner.gather("verify", {
+        calls_name(call): verify_call(gateway, call, all_claims, by_id, indexes) for call in calls})
+    verdict_list = [v for call in calls if calls_name(call) in verdicts
+                    for v in verdicts[calls_name(call)]]
     story = story_of(documents, claims, resolution.claim_entities)
-    contradictions, corroborations, suppressed = build_findings(
-        [judgements[g.id] for g in groups if g.id in judgements], claims_by_id, documents, story)
-    people = {person_key(name): e.id for e in resolution.entities if e.kind == "person"
-              for name in (e.name, *e.aliases)}
-    contradictions = consolidate_disputes(contradictions, claims_by_id, people, texts, published)
-    return build_report(documents=list(documents), claims=claims, summaries=summaries,
-                        dropped=[d for e in extractions for d in e.dropped],
+    known = {name_key(name): e.name for e in resolution.entities for name in (e.name, *e.aliases)}
+    sources = {c.id: source_of(c, known) for c in all_claims.values()}
+    contradictions, set_aside = build_findings(verified, verdict_list, all_claims, documents, story,
+                                               sources)
+    corroborations = build_corroborations(list(all_claims.values()), verified, verdict_list,
+                                          documents, known)
+    summaries = {doc_id: text for s in surveys for doc_id, text in s.summaries.items()}
+    return build_report(documents=list(documents), claims=list(all_claims.values()),
+                        summaries=summaries, dropped=[d for s in surveys for d in s.dropped],
                         failures=runner.failures, gateway=gateway,
                         load_problems=list(load_problems),
                         entities=[entity_to_dict(e) for e in resolution.entities],
                         contradictions=contradictions, corroborations=corroborations,
-                        suppressed=suppressed, groups_judged=len(judgements),
+                        suppressed=set_aside, candidates=found.pairs, verified=verified,
                         unresolved_times=unresolved_times(claims, published))
+
+
+def calls_name(call: Sequence[Any]) -> str:
+    return call[0].id
 
 
 def run(documents: Sequence[Document], gateway: Gateway, **options: Any) -> Report:

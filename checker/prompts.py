@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
@@ -60,6 +60,11 @@ class Prompt:
         return self.name
 
     @property
+    def ref(self) -> str:
+        """"name@version": how a request names its prompt; the version covers text and schema."""
+        return f"{self.name}@{self.version}"
+
+    @property
     def variables(self) -> set[str]:
         found: set[str] = set()
         for template in (self.system, self.user):
@@ -96,7 +101,3 @@ def load_prompt(name: str) -> Prompt:
     version = tagged_hash({"prompt": text, "schema": schema})
     return Prompt(name=name, system=string.Template(sections["system"].strip("\n")),
                   user=string.Template(sections["user"].strip("\n")), version=version)
-
-
-def prompt_versions(names: list[str]) -> Mapping[str, str]:
-    return {name: load_prompt(name).version for name in names}

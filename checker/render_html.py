@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Mapping
 
-SEVERITIES = ("high", "medium", "low")
+from .types import SEVERITIES
 KINDS = (("dispute", "Disputes", "The sources disagree about what happened."),
          ("reporting", "Reporting inconsistencies",
           "The articles report the same thing differently: quotes, wording, figures."))
@@ -449,13 +449,14 @@ def _run(run: dict[str, Any]) -> str:
                                 f'{usage.get("completion_tokens", 0):,} completion tokens)')]
     if run.get("cost_usd") is not None:
         facts.append(("Estimated cost", f'${run["cost_usd"]:.4f}'))
-    if "groups_judged" in run:
-        facts.append(("Groups of claims judged", run["groups_judged"]))
+    if "candidates" in run:
+        views = ", ".join(f"{n} {v}" for v, n in run["candidates"]["by_view"].items())
+        facts.append(("Candidate pairs verified", f'{run["candidates"]["verified"]} of {run["candidates"]["proposed"]} proposed ({views or "none"})'))
     lists = (("Failures (their results are missing)", run.get("failures", []),
               lambda f: f'{f["stage"]} {f["item"]}: {f["message"]}'),
-             ("Claims dropped: quote not found in the source", run.get("ungrounded_dropped", []),
+             ("Story-level quotes not found in their source", run.get("ungrounded_dropped", []),
               lambda d: f'{d["doc_id"]}: “{d["quote"]}” ({d["reason"]})'),
-             ("Apparent conflicts suppressed as compatible", run.get("suppressed_as_compatible", []),
+             ("Apparent conflicts set aside as compatible", run.get("suppressed_as_compatible", []),
               lambda s: f'{s["id"]} ({s["type"]}): {s["reason"]}'),
              ("Inputs skipped", run.get("load_problems", []), lambda p: p["message"]))
     facts += [(title, len(entries)) for title, entries, _ in lists]

@@ -29,8 +29,10 @@ def render_markdown(data: dict[str, Any]) -> str:
             state = ("not reviewed" if review is None else
                      f"{review['verdict']} by {review['by']} on {review['at']}"
                      + (f": {review['note']}" if review["note"] else ""))
+            marks = [m for m, on in (("changes the meaning", item.get("changes_meaning")),
+                                     ("opinion against fact", item.get("opinion"))) if on]
             lines += [f"### [{item['severity']}] {item['type']}: {item['explanation']}", "",
-                      f"Finding `{item['id']}` · review: {state}", ""]
+                      f"Finding `{item['id']}`{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
             for also in item.get("also", []):
                 lines.append(f"- also found: {also}")
             if item.get("also"):
@@ -46,7 +48,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     if data["corroborations"]:
         lines += ["## What the sources agree on", ""]
         for item in data["corroborations"]:
-            lines.append(f"- {item['statement']} ({', '.join(item['doc_ids'])})")
+            lines.append(f"- {item['statement']} ({_support(item)})")
         lines.append("")
     lines += ["## Documents", ""]
     for doc in data["documents"]:
@@ -64,8 +66,12 @@ def render_markdown(data: dict[str, Any]) -> str:
               f"{', '.join(run['answered_by']) or 'none'}",
               f"- model requests: {run['usage']['requests']} ({run['usage']['prompt_tokens']} prompt"
               f" + {run['usage']['completion_tokens']} completion tokens)",
-              f"- claims dropped because their quote was not found in the source: "
-              f"{len(run['ungrounded_dropped'])}"]
+              f"- candidate pairs verified: {run['candidates']['verified']} of "
+              f"{run['candidates']['proposed']} proposed ("
+              + (", ".join(f"{n} {v}" for v, n in run["candidates"]["by_view"].items()) or "none")
+              + ")",
+              f"- conflicts set aside as compatible: {len(run['suppressed_as_compatible'])}",
+              f"- story-level quotes not found in their source: {len(run['ungrounded_dropped'])}"]
     if run.get("unresolved_times"):
         lines.append(f"- time expressions that could not be placed on a calendar: "
                      f"{len(run['unresolved_times'])} (see below)")
@@ -84,3 +90,13 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines += ["", "### Times not resolved", "", "| document | expression | why |", "|---|---|---|"]
         lines += [f"| `{t['doc_id']}` | {t['text']} | {t['reason']} |" for t in run["unresolved_times"]]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _support(item: dict[str, Any]) -> str:
+    """"2 independent sources: Ian Bremmer, Elon Musk; in 4 documents"."""
+    docs = len(item["doc_ids"])
+    origins = item.get("origins") or []
+    sources = item.get("independent_sources", docs)
+    named = f": {', '.join(origins)}" if origins and len(origins) <= 4 else ""
+    return (f"{sources} independent source{'s' if sources != 1 else ''}{named}; "
+            f"{'relayed by' if sources < docs else 'in'} {docs} documents")

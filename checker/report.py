@@ -18,12 +18,12 @@ from .prompts import load_prompt, load_schema
 from .pricing import cost_usd
 
 if TYPE_CHECKING:
-    from .extract import Claim, DroppedClaim
+    from .types import Candidate, Claim, DroppedClaim
     from .gateway import Gateway
     from .load import Document
 
-REPORT_SCHEMA_VERSION = "1.0"
-PROMPTS = ("extract_claims", "summarize_document", "confirm_entities", "judge_group")
+REPORT_SCHEMA_VERSION = "2.0"
+PROMPTS = ("extract_claims", "survey_story", "confirm_entities", "verify_candidates")
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,23 @@ def entity_to_dict(entity: Any) -> dict[str, Any]:
 
 def claim_to_dict(claim: "Claim", text: str) -> dict[str, Any]:
     return {"id": claim.id, "doc_id": claim.doc_id, "statement": claim.statement,
-            "quote": claim.quote, "start": claim.start, "end": claim.end,
-            "text": text[claim.start:claim.end], "alignment": claim.alignment,
+            "start": claim.start, "end": claim.end, "text": text[claim.start:claim.end],
+            "alignment": claim.alignment, "origin": claim.origin,
             "attributed_to": list(claim.attributed_to), "stance": claim.stance,
             "entities": [{"name": n, "kind": k} for n, k in claim.entities],
-            "times": list(claim.times),
-            "quantities": [{"text": q.text, "value": q.value, "unit": q.unit, "hedge": q.hedge}
-                           for q in claim.quantities]}
+            "times": list(claim.times), "quantities": list(claim.quantities)}
+
+
+def candidate_counts(candidates: Sequence["Candidate"], verified: Sequence["Candidate"]
+                     ) -> dict[str, Any]:
+    """How many pairs the views proposed, each view's share (a pair may have several), and how
+    many were verified (the strongest, within the budget)."""
+    views: dict[str, int] = {}
+    for candidate in candidates:
+        for view in candidate.views:
+            views[view] = views.get(view, 0) + 1
+    return {"proposed": len(candidates), "verified": len(verified),
+            "by_view": dict(sorted(views.items()))}
 
 
 def build_report(*, documents: list["Document"], claims: list["Claim"], summaries: dict[str, str],
@@ -108,7 +118,8 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                  load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
                  contradictions: Sequence[dict[str, Any]] = (),
                  corroborations: Sequence[dict[str, Any]] = (),
-                 suppressed: Sequence[dict[str, Any]] = (), groups_judged: int = 0,
+                 suppressed: Sequence[dict[str, Any]] = (),
+                 candidates: Sequence["Candidate"] = (), verified: Sequence["Candidate"] = (),
                  unresolved_times: Sequence[dict[str, Any]] = ()) -> Report:
     order = {d.id: i for i, d in enumerate(documents)}
     texts = {d.id: d.text for d in documents}
@@ -133,7 +144,7 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                       "completion_tokens": completion_tokens},
             "cost_usd": cost_usd(gateway.settings.model, prompt_tokens, completion_tokens),
             "cassette_keys": sorted(gateway.answers_used),
-            "groups_judged": groups_judged,
+            "candidates": candidate_counts(candidates, verified),
             "suppressed_as_compatible": list(suppressed),
             "unresolved_times": list(unresolved_times),
             "ungrounded_dropped": [{"doc_id": d.doc_id, "statement": d.statement, "quote": d.quote,

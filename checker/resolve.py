@@ -21,7 +21,7 @@ from .align import normalize_with_map
 from .identity import short_id
 
 if TYPE_CHECKING:  # extract pulls in the model gateway; resolving names needs none of it
-    from .extract import Claim
+    from .types import Claim
 
 # The rules, strongest first. Merges are transitive (union-find) and stay within one kind.
 #   normalized    the same words once case, accents (NFKD), apostrophes, a possessive 's, dots,

@@ -33,6 +33,8 @@ _ENV: dict[str, tuple[str, Any, Any]] = {
     "structured_output": ("CHECKER_STRUCTURED_OUTPUT", str, "auto"),
     "chunk_tokens": ("CHECKER_CHUNK_TOKENS", int, 2000),
     "chunk_overlap": ("CHECKER_CHUNK_OVERLAP", int, 0),
+    "survey_tokens": ("CHECKER_SURVEY_TOKENS", int, 12000),
+    "verify_per_claim": ("CHECKER_VERIFY_PER_CLAIM", float, 0.4),
     "batch_poll_seconds": ("CHECKER_BATCH_POLL", float, 30.0),
 }
 
@@ -57,6 +59,8 @@ class Settings:
     structured_output: str = "auto"
     chunk_tokens: int = 2000
     chunk_overlap: int = 0
+    survey_tokens: int = 12000
+    verify_per_claim: float = 0.4
     batch_poll_seconds: float = 30.0
 
     def __post_init__(self) -> None:
@@ -72,7 +76,8 @@ class Settings:
             raise ConfigurationError("the model name is empty (set CHECKER_MODEL or --model)",
                                      setting="CHECKER_MODEL")
         for name, low in (("max_tokens", 1), ("max_retries", 0), ("reasks", 0),
-                          ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0)):
+                          ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0),
+                          ("survey_tokens", 256)):
             _at_least(name, getattr(self, name), low)
         for name in ("requests_per_minute", "tokens_per_minute"):
             if getattr(self, name) is not None:
@@ -82,6 +87,8 @@ class Settings:
         for name in ("timeout", "batch_poll_seconds"):
             if getattr(self, name) <= 0:
                 raise _bad(name, getattr(self, name), "must be positive")
+        if self.verify_per_claim <= 0:
+            raise _bad("verify_per_claim", self.verify_per_claim, "must be positive")
         if self.chunk_overlap >= self.chunk_tokens:
             raise _bad("chunk_overlap", self.chunk_overlap, "must be smaller than chunk_tokens")
 

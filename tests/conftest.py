@@ -41,16 +41,23 @@ def schema_of(body: dict[str, Any]) -> str:
 
 
 def first_sentence_model(body: dict[str, Any]) -> str:
-    """A stand-in model for HTTP tests: one claim quoting the passage's first sentence; every
-    judged group's first two claims agree."""
-    if schema_of(body) == "summarize_document":
-        return json.dumps({"summary": "A summary of the passages."})
-    if schema_of(body) == "judge_group":
-        labels = re.findall(r"^\[(C\d+)\]", body["messages"][1]["content"], re.M)
-        return json.dumps({"conflicts": [], "compatible": [], "unrelated": labels[2:],
-                           "agreements": [{"statement": "The same opening.", "claims": labels[:2]}]})
-    passage = passage_of(body)
-    sentence = re.split(r"(?<=[.!?])\s", passage.strip(), maxsplit=1)[0]
-    return json.dumps({"summary": f"A passage of {count_tokens(passage)} tokens.", "claims": [{
-        "statement": sentence, "quote": sentence, "entities": [], "attribution": ["the article"],
-        "stance": "asserted", "times": [], "quantities": []}]})
+    """A stand-in model for HTTP tests: one claim citing each passage's first sentence, a summary
+    per surveyed document and no tension, and every verified pair the same fact."""
+    user = body["messages"][1]["content"]
+    if schema_of(body) == "survey_story":
+        labels = sorted(set(re.findall(r"^(D\d+): ", user, re.M)), key=lambda d: int(d[1:]))
+        return json.dumps({"summaries": [{"doc": d, "summary": f"Document {d}."} for d in labels],
+                           "tensions": []})
+    if schema_of(body) == "verify_candidates":
+        labels = re.findall(r"^\[(K\d+)\]", user, re.M)
+        return json.dumps({"verdicts": [{"k": k, "verdict": "same", "kind": None, "type": None,
+                                         "changes_meaning": False, "a": "fact", "b": "fact",
+                                         "why": "Both say the same."} for k in labels]})
+    first = re.search(r"^\[1\] (.*)$", passage_of(body), re.M)
+    sentence = first.group(1) if first else ""
+    return json.dumps({"claims": [{
+        "s": 1, "claim": sentence[:80] or "A claim.", "by": [], "stance": "asserted",
+        "people": [], "orgs": [], "times": [], "amounts": [],
+        "note": f"{count_tokens(passage_of(body))} tokens"}][:1]}) if False else json.dumps(
+        {"claims": [{"s": 1, "claim": sentence[:80] or "A claim.", "by": [], "stance": "asserted",
+                     "people": [], "orgs": [], "times": [], "amounts": []}]})

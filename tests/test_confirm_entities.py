@@ -5,7 +5,7 @@ import asyncio
 import json
 
 from checker.confirm_entities import batches, confirm_pairs
-from checker.extract import Claim
+from checker.types import Claim
 from checker.gateway import Gateway, ModelRequest, ModelResponse
 from checker.resolve import resolve_entities
 from checker.settings import Settings
@@ -15,7 +15,7 @@ TEXTS = {"a": "Donald Trump spoke. Ivanka Trump listened. Trump left early."}
 
 def claim(cid, evidence, name):
     start = TEXTS["a"].index(evidence)
-    return Claim(id=cid, doc_id="a", statement=evidence, quote=evidence, start=start,
+    return Claim(id=cid, doc_id="a", statement=evidence, start=start,
                  end=start + len(evidence), alignment="exact", entities=((name, "person"),),
                  attributed_to=("the article",), stance="asserted")
 

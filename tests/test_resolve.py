@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.extract import Claim
+from checker.types import Claim
 from checker.resolve import AmbiguousPair, Resolution, resolve_entities
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
@@ -24,7 +24,7 @@ class Story:
               statement: str | None = None) -> Claim:
         start = self.texts[doc_id].index(evidence)
         claim = Claim(id=f"c{len(self.claims)}", doc_id=doc_id, statement=statement or evidence,
-                      quote=evidence, start=start, end=start + len(evidence), alignment="exact",
+                      start=start, end=start + len(evidence), alignment="exact",
                       entities=tuple(entities), attributed_to=(), stance="asserted")
         self.claims.append(claim)
         return claim

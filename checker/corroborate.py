@@ -1,0 +1,162 @@
+"""Corroborate: what the sources agree on, counted by independent origin (pure, no model).
+
+Claims agree when the verifier said two passages state the same fact, or when two documents
+state a claim in the same words with the same stance, times and amounts. Agreeing claims form
+clusters; a cluster's support is counted by distinct *originating* sources along each claim's
+attribution chain: three outlets relaying The Wall Street Journal are one source relayed three
+times, and near-duplicate documents (wire copies) count once.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any, Mapping, Sequence
+
+from .align import normalize_with_map
+from .disjoint import DisjointSet
+from .load import Document
+from .types import Candidate, Claim, Verdict
+
+_ANONYMOUS_LEAD = frozenset("a an the one two three several some many multiple unnamed anonymous "
+                            "sources source officials people".split())
+# A source named by its group ("White House officials", "people familiar with the matter").
+_ANONYMOUS_HEAD = frozenset("official officials source sources people person officer officers "
+                            "diplomat diplomats aide aides insider insiders analyst analysts expert "
+                            "experts witness witnesses member members staff employee employees "
+                            "interlocutor interlocutors attendee attendees".split())
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().replace("’", "'").removesuffix("'s").split())
+
+
+def is_named(source: str, known: Mapping[str, str]) -> bool:
+    """A named source (a person, an outlet) rather than "a former official" or "sources"."""
+    if name_key(source) in known:
+        return True
+    words = _WORD.findall(source)
+    if words and words[-1].casefold() in _ANONYMOUS_HEAD:
+        return False
+    while words and words[0].casefold() in _ANONYMOUS_LEAD:
+        words = words[1:]
+    return bool(words) and words[0][:1].isupper()
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _WORD.findall(name) if w.casefold() != "the").upper()
+
+
+def canonical_names(names: Sequence[str]) -> dict[str, str]:
+    """Each name -> the name it stands for: an acronym ("WSJ") becomes the full name whose
+    initials it spells ("The Wall Street Journal"), when exactly one such name is present."""
+    full = sorted({n for n in names if not n.isupper()})
+    out = {}
+    for name in names:
+        matches = [f for f in full if name.isupper() and 2 <= len(name) <= 6 and _initials(f) == name]
+        out[name] = matches[0] if len(matches) == 1 else name
+    return out
+
+
+def resolve_name(source: str, known: Mapping[str, str]) -> str:
+    """A source's canonical name: itself through the alias table, else the longest known name
+    it contains as whole words ("Eurasia Group's Ian Bremmer" -> "Ian Bremmer")."""
+    key = name_key(source)
+    if key in known:
+        return known[key]
+    words = f" {' '.join(_WORD.findall(key))} "
+    inside = [k for k in known if len(k) > 3 and f" {' '.join(_WORD.findall(k))} " in words]
+    return known[max(inside, key=lambda k: (len(k), k))] if inside else source.strip()
+
+
+def source_of(claim: Claim, known: Mapping[str, str]) -> str | None:
+    """Who inside the article asserts a claim: its first named source, through the alias table;
+    None when the article speaks for itself or only anonymous sources do."""
+    for source in claim.attributed_to[1:]:
+        if is_named(source, known):
+            return resolve_name(source, known)
+    return None
+
+
+def origin_of(claim: Claim, known: Mapping[str, str], wire: Mapping[str, str]) -> str:
+    """Where a claim originates: the innermost named source of its attribution chain (an
+    anonymous source belongs to the outlet that cites it), else its document's wire cluster."""
+    chain = [s for s in claim.attributed_to[1:] if s.strip()]
+    named = [s for s in chain if is_named(s, known)]
+    if named:
+        return resolve_name(named[-1], known)
+    return f"document {wire.get(claim.doc_id, claim.doc_id)}"
+
+
+def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict[str, str]:
+    """Map each document to a representative of its near-duplicate (wire copy) cluster.
+
+    Pairs are found through an index of 5-word shingles (a shingle in many documents is
+    boilerplate and is skipped), so the work grows with the corpus, not with its square."""
+    def shingles(text: str) -> set[str]:
+        words = normalize_with_map(text)[0].split()
+        return {" ".join(words[i:i + 5]) for i in range(max(0, len(words) - 4))}
+
+    sets = {d.id: shingles(d.text) for d in documents}
+    index: dict[str, list[str]] = {}
+    for doc_id in sorted(sets):
+        for shingle in sorted(sets[doc_id]):
+            index.setdefault(shingle, []).append(doc_id)
+    common = max(8, int(math.sqrt(len(documents))))
+    shared: Counter[tuple[str, str]] = Counter()
+    for holders in index.values():
+        if 1 < len(holders) <= common:
+            shared.update((a, b) for k, a in enumerate(holders) for b in holders[k + 1:])
+    order = {d.id: i for i, d in enumerate(documents)}
+    clusters = DisjointSet(sorted((d.id for d in documents), key=order.__getitem__))
+    for (a, b), count in sorted(shared.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
+        if count / (min(len(sets[a]), len(sets[b])) or 1) >= threshold:
+            first, second = sorted((a, b), key=order.__getitem__)
+            clusters.union(first, second)
+    return {doc_id: min(group, key=order.__getitem__)
+            for group in clusters.groups() for doc_id in group}
+
+
+def same_statement(a: Claim, b: Claim) -> bool:
+    words = lambda c: sorted({w.casefold() for w in _WORD.findall(c.statement)})  # noqa: E731
+    return a.stance == b.stance and words(a) == words(b) and a.times == b.times \
+        and a.quantities == b.quantities
+
+
+def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate],
+                         verdicts: Sequence[Verdict], documents: Sequence[Document],
+                         known: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Clusters of agreeing claims from two or more documents, most independent first."""
+    by_id = {c.id: c for c in claims}
+    order = {d.id: i for i, d in enumerate(documents)}
+    agree = DisjointSet(sorted(by_id))
+    by_candidate = {c.id: c for c in candidates}
+    for verdict in verdicts:
+        if verdict.verdict == "same":
+            pair = by_candidate[verdict.candidate_id]
+            for a in pair.a.claim_ids:
+                for b in pair.b.claim_ids:
+                    agree.union(a, b)
+    by_words: dict[tuple, list[str]] = {}
+    for claim in sorted(claims, key=lambda c: c.id):
+        key = (claim.stance, tuple(sorted({w.casefold() for w in _WORD.findall(claim.statement)})),
+               claim.times, claim.quantities)
+        by_words.setdefault(key, []).append(claim.id)
+    for ids in by_words.values():
+        for other in ids[1:]:
+            agree.union(ids[0], other)
+    wire = wire_clusters(documents)
+    out = []
+    for group in agree.groups():
+        members = sorted((by_id[c] for c in group), key=lambda c: (order[c.doc_id], c.start, c.id))
+        docs = sorted({c.doc_id for c in members}, key=order.__getitem__)
+        if len(docs) < 2:
+            continue
+        found = [origin_of(c, known, wire) for c in members]
+        names = canonical_names(found)
+        origins = sorted({names[o] for o in found})
+        statement = Counter(c.statement for c in members).most_common(1)[0][0]
+        out.append({"statement": statement, "claim_ids": [c.id for c in members],
+                    "doc_ids": docs, "independent_sources": len(origins), "origins": origins})
+    return sorted(out, key=lambda c: (-c["independent_sources"], -len(c["doc_ids"]), c["statement"]))

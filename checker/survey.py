@@ -1,0 +1,83 @@
+"""Survey: the story-level view. One reading of a story's documents in, their summaries and the
+tensions between them out (model).
+
+Each reading shows whole documents under short labels (D1, D2, ...). The model answers with a
+summary per document and pairs of verbatim quotes in tension; code grounds every quote with
+`align_quote` and drops what it cannot ground. Tensions are candidates, never findings: each
+is verified like every other candidate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from .align import align_quote
+from .errors import Violation
+from .extract import one_line
+from .gateway import Gateway
+from .identity import tagged_hash
+from .load import Document
+from .prompts import load_prompt
+from .types import DroppedClaim
+
+PROMPT = "survey_story"
+Span = tuple[str, int, int]  # (doc_id, start, end)
+
+
+@dataclass
+class SurveyResult:
+    summaries: dict[str, str] = field(default_factory=dict)
+    tensions: list[tuple[Span, Span]] = field(default_factory=list)
+    dropped: list[DroppedClaim] = field(default_factory=list)
+
+
+def render_documents(documents: Sequence[Document]) -> tuple[str, dict[str, Document]]:
+    labels = {f"D{n}": d for n, d in enumerate(documents, start=1)}
+    blocks = []
+    for label, doc in labels.items():
+        boundary = "=" * 8 + f" {label} {tagged_hash(doc.text)[3:15]} " + "=" * 8
+        blocks.append(f"{label}: {one_line(doc.title or 'untitled')} (outlet: "
+                      f"{one_line(doc.source or 'unknown')}; published: "
+                      f"{one_line(doc.published or 'unknown')})\n{boundary}\n{doc.text}\n{boundary}")
+    return "\n\n".join(blocks), labels
+
+
+def _check(labels: Mapping[str, Document]) -> Callable[[Any], list[Violation]]:
+    def check(data: Any) -> list[Violation]:
+        problems = [Violation(f"$['summaries'][{i}]['doc']", f"{s['doc']!r} is not a document label")
+                    for i, s in enumerate(data["summaries"]) if s["doc"] not in labels]
+        for i, tension in enumerate(data["tensions"]):
+            problems += [Violation(f"$['tensions'][{i}]['{side}']['doc']",
+                                   f"{tension[side]['doc']!r} is not a document label")
+                         for side in ("a", "b") if tension[side]["doc"] not in labels]
+        return problems
+    return check
+
+
+async def survey_reading(gateway: Gateway, documents: Sequence[Document]) -> SurveyResult:
+    prompt = load_prompt(PROMPT)
+    text, labels = render_documents(documents)
+    request = gateway.request(messages=prompt.render(documents=text), prompt=prompt.ref,
+                              schema_id=prompt.schema_id)
+    data = (await gateway.complete(request, check=_check(labels))).data
+    result = SurveyResult()
+    for item in data["summaries"]:
+        summary = " ".join(item["summary"].split())
+        if summary:
+            result.summaries.setdefault(labels[item["doc"]].id, summary)
+    for tension in data["tensions"]:
+        sides = [_ground(tension[s], labels, result) for s in ("a", "b")]
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            result.tensions.append((sides[0], sides[1]))
+    return result
+
+
+def _ground(passage: Mapping[str, str], labels: Mapping[str, Document],
+            into: SurveyResult) -> Span | None:
+    doc = labels[passage["doc"]]
+    found = align_quote(passage["quote"], doc.text)
+    if found is None:
+        into.dropped.append(DroppedClaim(doc.id, "(story-level tension)", passage["quote"],
+                                         "quote not found in the source"))
+        return None
+    return doc.id, found.start, found.end
