@@ -110,11 +110,26 @@ def export(out: Path) -> None:
     print(f"{total} requests in all")
 
 
+def _paragraph(text: str, at: int) -> tuple[int, int]:
+    start = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at)
+    return (0 if start < 0 else start + 2), (len(text) if end < 0 else end)
+
+
 def _overlaps(claim: dict, doc: str, quote: str, texts: dict[str, str]) -> bool:
+    """The claim's evidence lies in the paragraph of the labelled quote: the same passage, even
+    when a finding cites the sentence next to the one the label copied."""
     if claim["doc_id"] != doc:
         return False
     at = texts[doc].find(quote)
-    return at >= 0 and claim["start"] < at + len(quote) and at < claim["end"]
+    start, end = _paragraph(texts[doc], at)
+    return at >= 0 and claim["start"] < end and start < claim["end"]
+
+
+def _same_passages(one: dict, other: dict, texts: dict[str, str]) -> bool:
+    def spot(side: dict) -> tuple[str, tuple[int, int]]:
+        return side["doc"], _paragraph(texts[side["doc"]], texts[side["doc"]].find(side["quote"]))
+    return {spot(one["a"]), spot(one["b"])} == {spot(other["a"]), spot(other["b"])}
 
 
 def score_case(case: Path) -> dict:
@@ -134,10 +149,13 @@ def score_case(case: Path) -> dict:
                             return True
         return False
 
+    # A trap in the very passages of a planted conflict cannot be told apart from it by evidence.
+    traps = [t for t in labels["not_conflicts"]
+             if not any(_same_passages(t, c, texts) for c in labels["conflicts"])]
     return {"case": case.name, "conflicts": len(labels["conflicts"]),
             "found": sum(linked(p) for p in labels["conflicts"]),
-            "traps": len(labels["not_conflicts"]),
-            "false_alarms": sum(linked(p) for p in labels["not_conflicts"]),
+            "traps": len(traps), "shared": len(labels["not_conflicts"]) - len(traps),
+            "false_alarms": sum(linked(p) for p in traps),
             "findings": len(report["contradictions"])}
 
 
@@ -178,6 +196,10 @@ def score() -> str:
               "|---|---:|---:|---:|"]
     lines += [f"| {c['case']} | {c['found']}/{c['conflicts']} | {c['false_alarms']}/{c['traps']} | "
               f"{c['findings']} |" for c in cases]
+    shared = sum(c["shared"] for c in cases)
+    if shared:
+        lines += ["", f"{shared} trap(s) lie in the same passages as a planted conflict and are not "
+                      "scored: evidence cannot tell them apart (the findings there are the planted ones)."]
     return "\n".join(lines) + "\n"
 
 

@@ -70,23 +70,45 @@ def resolve_name(source: str, known: Mapping[str, str]) -> str:
     return known[max(inside, key=lambda k: (len(k), k))] if inside else source.strip()
 
 
-def source_of(claim: Claim, known: Mapping[str, str]) -> str | None:
-    """Who inside the article asserts a claim: its first named source, through the alias table;
-    None when the article speaks for itself or only anonymous sources do."""
+_SPEECH = r"(?:said|says|say|told|tells|wrote|writes|added|adds|stated|states|denied|denies|" \
+          r"claimed|claims|insisted|insists|argued|argues|replied|replies|responded|tweeted)"
+
+
+def speaker_in(sentence: str, known: Mapping[str, str]) -> str | None:
+    """The one known name next to a speech verb in a sentence ('..., Iqbal said.'), if any."""
+    names: dict[str, set[str]] = {}
+    for key, name in known.items():  # a full name, and its last word ("Iqbal said")
+        for form in {key, key.split()[-1]}:
+            if len(form) > 3:
+                names.setdefault(form, set()).add(name)
+    found = set()
+    for key, owners in names.items():
+        if len(owners) != 1:
+            continue  # a surname two known people share names neither
+        name = next(iter(owners))
+        words = r"\s+".join(re.escape(w) for w in key.split())
+        pattern = rf"\b{words}(?:'s)?\s+{_SPEECH}\b|\b{_SPEECH}\s+{words}\b"
+        if re.search(pattern, sentence, re.IGNORECASE):
+            found.add(name)
+    return found.pop() if len(found) == 1 else None
+
+
+def source_of(claim: Claim, known: Mapping[str, str], evidence: str = "") -> str | None:
+    """Who inside the article asserts a claim: its first named source, through the alias table,
+    else the one known speaker its own sentence names ("...," Iqbal said); None when the
+    article speaks for itself or only anonymous sources do."""
     for source in claim.attributed_to[1:]:
         if is_named(source, known):
             return resolve_name(source, known)
-    return None
+    return speaker_in(evidence, known) if evidence else None
 
 
-def origin_of(claim: Claim, known: Mapping[str, str], wire: Mapping[str, str]) -> str:
-    """Where a claim originates: the innermost named source of its attribution chain (an
-    anonymous source belongs to the outlet that cites it), else its document's wire cluster."""
-    chain = [s for s in claim.attributed_to[1:] if s.strip()]
-    named = [s for s in chain if is_named(s, known)]
-    if named:
-        return resolve_name(named[-1], known)
-    return f"document {wire.get(claim.doc_id, claim.doc_id)}"
+def origin_of(claim: Claim, known: Mapping[str, str], wire: Mapping[str, str],
+              evidence: str = "") -> str:
+    """Where a claim originates: the first named source its outlet relies on ("Bremmer says
+    Musk told him" originates with Bremmer; an anonymous source belongs to the outlet that cites
+    it), else the speaker its sentence names, else its document's wire cluster."""
+    return source_of(claim, known, evidence) or f"document {wire.get(claim.doc_id, claim.doc_id)}"
 
 
 def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict[str, str]:
@@ -127,7 +149,10 @@ def same_statement(a: Claim, b: Claim) -> bool:
 def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate],
                          verdicts: Sequence[Verdict], documents: Sequence[Document],
                          known: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Clusters of agreeing claims from two or more documents, most independent first."""
+    """Clusters of agreeing claims from two or more documents, most independent first. A passage
+    a view made into a claim (a quotation, a survey quote) has no attribution of its own: agreeing
+    with one named source, it is that source's words and takes that origin."""
+    texts = {d.id: d.text for d in documents}
     by_id = {c.id: c for c in claims}
     order = {d.id: i for i, d in enumerate(documents)}
     agree = DisjointSet(sorted(by_id))
@@ -153,7 +178,11 @@ def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate
         docs = sorted({c.doc_id for c in members}, key=order.__getitem__)
         if len(docs) < 2:
             continue
-        found = [origin_of(c, known, wire) for c in members]
+        found = [origin_of(c, known, wire, texts[c.doc_id][c.start:c.end]) for c in members]
+        named = {o for o, c in zip(found, members) if not o.startswith("document ")}
+        if len(named) == 1:
+            found = [next(iter(named)) if c.origin != "extract" and o.startswith("document ") else o
+                     for o, c in zip(found, members)]
         names = canonical_names(found)
         origins = sorted({names[o] for o in found})
         statement = Counter(c.statement for c in members).most_common(1)[0][0]

@@ -167,7 +167,7 @@ async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misse
                     for v in verdicts[calls_name(call)]]
     story = story_of(documents, claims, resolution.claim_entities)
     known = {name_key(name): e.name for e in resolution.entities for name in (e.name, *e.aliases)}
-    sources = {c.id: source_of(c, known) for c in all_claims.values()}
+    sources = {c.id: source_of(c, known, texts[c.doc_id][c.start:c.end]) for c in all_claims.values()}
     contradictions, set_aside = build_findings(verified, verdict_list, all_claims, documents, story,
                                                sources)
     corroborations = build_corroborations(list(all_claims.values()), verified, verdict_list,

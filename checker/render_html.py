@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Mapping
 
+from .report import distinct_spans
 from .types import SEVERITIES
 KINDS = (("dispute", "Disputes", "The sources disagree about what happened."),
          ("reporting", "Reporting inconsistencies",
@@ -275,7 +276,7 @@ def _also(item: dict[str, Any]) -> str:
 
 
 def _side(page: _Page, side: dict[str, Any], letter: str) -> str:
-    evidence = "".join(_evidence(page, cid) for cid in side["claim_ids"])
+    evidence = "".join(_evidence(page, cid) for cid in distinct_spans(side["claim_ids"], page.claims))
     return (f'<div class="side"><h4><span>Side {letter}:</span> {_e(side["position"])}</h4>'
             f"{evidence}</div>")
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .report import distinct_spans
+
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
@@ -39,7 +41,7 @@ def render_markdown(data: dict[str, Any]) -> str:
                 lines.append("")
             for n, side in enumerate(item["sides"], start=1):
                 lines.append(f"- **Side {n}: {side['position']}**")
-                for cid in side["claim_ids"]:
+                for cid in distinct_spans(side["claim_ids"], claims):
                     claim = claims[cid]
                     lines.append(f"  - “{claim['text']}” — {_doc_label(docs[claim['doc_id']])}"
                                  f" (`{claim['doc_id']}` {claim['start']}–{claim['end']},"

@@ -83,6 +83,19 @@ class Report:
         return written
 
 
+def distinct_spans(claim_ids: list[str], claims: Mapping[str, Any]) -> list[str]:
+    """Claims of a side with the same evidence (two claims of one sentence) are shown once."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for claim_id in claim_ids:
+        claim = claims.get(claim_id)
+        span = (claim["doc_id"], claim["start"], claim["end"]) if claim else ("", -1, len(out))
+        if span not in seen:
+            seen.add(span)
+            out.append(claim_id)
+    return out
+
+
 def entity_to_dict(entity: Any) -> dict[str, Any]:
     return {"id": entity.id, "name": entity.name, "kind": entity.kind,
             "aliases": list(entity.aliases),
