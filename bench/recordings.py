@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    cassettes = sorted((ROOT / "fixtures" / "cassettes").glob("sample*.jsonl"))
+    cassettes = sorted((ROOT / "fixtures" / "cassettes").glob("sample*.jsonl"), key=lambda p: (p.stem != "sample", p.stem))
     text, ok = compare(cassettes)
     print(text)
     if args.out:

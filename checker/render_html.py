@@ -250,8 +250,9 @@ def _findings(page: _Page) -> str:
 def _finding(page: _Page, item: dict[str, Any]) -> str:
     docs = sorted({page.doc_key[d] for s in item["sides"] for d in s["doc_ids"] if d in page.doc_key})
     sides = "".join(_side(page, side, chr(ord("A") + i)) for i, side in enumerate(item["sides"]))
-    meaning = ('<span class="badge">changes the meaning</span>'
-               if item.get("changes_meaning") else "")
+    # Every finding changes the meaning (the rest are set aside), so no badge says so; an
+    # opinion set against a fact is worth a mark.
+    meaning = '<span class="badge">opinion against fact</span>' if item.get("opinion") else ""
     review = item.get("review")  # an editor's earlier verdict, when a review file was given
     if review:
         meaning += (f'<span class="badge" title="{_e(review.get("note", ""))}">{_e(review["verdict"])} '

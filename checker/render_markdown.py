@@ -31,8 +31,7 @@ def render_markdown(data: dict[str, Any]) -> str:
             state = ("not reviewed" if review is None else
                      f"{review['verdict']} by {review['by']} on {review['at']}"
                      + (f": {review['note']}" if review["note"] else ""))
-            marks = [m for m, on in (("changes the meaning", item.get("changes_meaning")),
-                                     ("opinion against fact", item.get("opinion"))) if on]
+            marks = ["opinion against fact"] if item.get("opinion") else []
             lines += [f"### [{item['severity']}] {item['type']}: {item['explanation']}", "",
                       f"Finding `{item['id']}`{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
             for also in item.get("also", []):

@@ -22,7 +22,7 @@ from checker.vetoes import veto
 from conftest import CORPUS, SAMPLE_CASSETTE
 
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
-RECORDINGS = sorted(SAMPLE_CASSETTE.parent.glob("sample*.jsonl"))
+RECORDINGS = sorted(SAMPLE_CASSETTE.parent.glob("sample*.jsonl"), key=lambda p: (p.stem != "sample", p.stem))
 
 
 @pytest.fixture(scope="module", params=RECORDINGS, ids=[p.stem for p in RECORDINGS])
