@@ -65,11 +65,14 @@ def test_estimate_matches_the_recorded_run_within_five_percent(capsys):
     assert all(stage["exact"] for stage in estimate["stages"])
 
 
-def test_estimate_without_answers_counts_extraction_and_extrapolates_judging(capsys, tmp_path):
+def test_estimate_without_answers_counts_extraction_and_survey_and_extrapolates_verification(
+        capsys, tmp_path):
     code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tmp_path / "none.jsonl"), "--json")
     stages = {s["stage"]: s for s in json.loads(out)["stages"]}
+    assert code == 0 and list(stages) == ["extract", "survey", "verify"]
     assert stages["extract"]["exact"] and stages["extract"]["calls"] == 5
-    assert not stages["judge"]["exact"] and stages["judge"]["calls"] > 0
+    assert stages["survey"]["exact"] and stages["survey"]["calls"] == 1  # read beside extraction
+    assert not stages["verify"]["exact"] and stages["verify"]["calls"] > 0
     assert not (tmp_path / "none.jsonl").exists()  # estimating never records anything
 
 

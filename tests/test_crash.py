@@ -16,8 +16,9 @@ from pathlib import Path
 
 from checker.cassette import Cassette
 from checker.cli import main
-from conftest import ROOT, first_sentence_model
+from conftest import ROOT
 from oai_server import FakeOpenAI
+from story_model import story_model
 
 STORY = ["The bridge over the Elbe opened on Monday after six years of work.",
          "date 2024-10-25 The bridge over the Elbe opened on Tuesday, officials said.",
@@ -58,9 +59,12 @@ def request_id(messages: list[dict[str, str]]) -> str:
     return json.dumps(messages, sort_keys=True)
 
 
+MODEL = story_model()  # every stage has work: extraction, the survey, then verification
+
+
 def slow_model(body):
     time.sleep(0.15)
-    return first_sentence_model(body)
+    return MODEL(body)
 
 
 def test_a_killed_run_resumes_without_asking_twice_and_ends_with_the_same_report(tmp_path, monkeypatch):
@@ -103,11 +107,13 @@ def test_a_killed_run_resumes_without_asking_twice_and_ends_with_the_same_report
     assert cassette.read_bytes().endswith(b"\n") and len(final) == len(asked)
 
     fresh = tmp_path / "fresh"  # an uninterrupted run, in this process to save an interpreter start
-    with FakeOpenAI(model=first_sentence_model) as server:
+    with FakeOpenAI(model=MODEL) as server:
         for name, value in checker_env(server).items():
             if name.startswith(("CHECKER_", "OPENAI_")):
                 monkeypatch.setenv(name, value)
         assert main(report_command(corpus, fresh / "cassette.jsonl", fresh / "out")[3:]) == 0
         assert len(server.requests) == len(asked)  # the resumed runs asked nothing extra
+        assert "verify_candidates" in {r["response_format"]["json_schema"]["name"]
+                                       for r in server.requests}
     for name in ("report.json", "report.md"):
         assert (out / name).read_bytes() == (fresh / "out" / name).read_bytes(), name

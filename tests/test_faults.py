@@ -5,6 +5,7 @@ reaches the report. Exit code 3 means incomplete results, 0 a complete run.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from pathlib import Path
@@ -15,16 +16,21 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from checker.api import check
 from checker.cli import main
-from checker.errors import SchemaViolation
-from checker.gateway import ModelRequest, ModelResponse, parse_answer
+from checker.errors import ExtractionFailed, SchemaViolation
+from checker.gateway import Gateway, ModelRequest, ModelResponse, parse_answer
+from checker.load import make_document
 from checker.prompts import schema_validator
 from checker.report import Report
+from checker.sentences import SentenceIndex
 from checker.settings import Settings
+from checker.types import Candidate, Claim, Passage
+from checker.verify import verify_call
 from conftest import first_sentence_model, schema_of
 from oai_server import FakeOpenAI, Reply, completion, error
+from story_model import candidate_labels, story_model, surveyed, verdicts
 
-# The marker sits after each document's first sentence, so it reaches only that document's
-# extraction request (the judge sees first sentences only).
+# The marker sits in one document, so among extraction requests it reaches only that document's
+# (the survey reads every document; the verifier sees first sentences only).
 MARKER = "Faulty-marker"
 DOCS = {"a": "Officials met on Monday. They said little else.\n\nMore text follows here.",
         "b": "date 2024-10-25 Officials met on Monday. A second outlet adds detail.",
@@ -44,7 +50,7 @@ def faulty(replies: list[Reply], *, forever: bool = False, hit: Callable[[dict],
     """An honest model that answers with `replies` (in order, or the first one forever) to the
     requests `hit` selects: by default the extraction of the document holding MARKER."""
     pending = list(replies)
-    hit = hit or (lambda body: MARKER in body["messages"][1]["content"])
+    hit = hit or marked_extraction
 
     def model(body: dict[str, Any]) -> str | Reply:
         if hit(body) and pending:
@@ -53,8 +59,12 @@ def faulty(replies: list[Reply], *, forever: bool = False, hit: Callable[[dict],
     return model
 
 
+def marked_extraction(body: dict[str, Any]) -> bool:
+    return schema_of(body) == "extract_claims" and MARKER in body["messages"][1]["content"]
+
+
 def hits(server: FakeOpenAI) -> list[dict[str, Any]]:
-    return [r for r in server.requests if MARKER in r["messages"][1]["content"]]
+    return [r for r in server.requests if marked_extraction(r)]
 
 
 def run_report(tmp_path: Path, monkeypatch, capsys, model, *, out: str = "out", **env: str):
@@ -89,9 +99,8 @@ RETRIED = {
     "500": error(500, "internal error", headers=FAST),
     "502": error(502, "bad gateway", headers=FAST),
     "503": error(503, "overloaded", headers=FAST),
-    "timeout": Reply(200, completion(json.dumps({"summary": "late", "claims": []})), delay=2.0),
-    "reset mid-body": Reply(200, completion(json.dumps({"summary": "cut", "claims": []})),
-                            cut_after=40),
+    "timeout": Reply(200, completion(json.dumps({"claims": []})), delay=2.0),
+    "reset mid-body": Reply(200, completion(json.dumps({"claims": []})), cut_after=40),
 }
 
 
@@ -105,7 +114,7 @@ def test_a_passing_fault_is_retried_once_by_the_client_and_the_run_is_complete(
     assert claim_docs(data) == {"a", "b", "c"}
     if fault == "429 with Retry-After":
         first, second = (server.arrivals[i] for i, r in enumerate(server.requests)
-                         if MARKER in r["messages"][1]["content"])
+                         if marked_extraction(r))
         assert second - first >= 0.95  # waited as long as the server asked
 
 
@@ -122,7 +131,7 @@ PERSISTENT = {  # fault, requests the server sees for the item, words of the rec
                                    "body that is not JSON"),
     "JSON body that is not a completion": (Reply(200, raw=b'["not", "a", "completion"]'), 1,
                                            "returned no choices"),
-    "finish_reason length": (Reply(200, completion('{"summary": "cut', finish_reason="length")),
+    "finish_reason length": (Reply(200, completion('{"claims": [{"s', finish_reason="length")),
                              1, "cut off at max_tokens"),
     "finish_reason content_filter": (Reply(200, completion("", finish_reason="content_filter")), 1,
                                      "content filter refused"),
@@ -132,7 +141,7 @@ PERSISTENT = {  # fault, requests the server sees for the item, words of the rec
         1, "content filter refused"),
     "empty content": (Reply(200, completion("")), 2, "no valid answer after 2 attempts"),
     "lone surrogate in content": (Reply(200, raw=json.dumps(completion("")).replace(
-        '"content": ""', '"content": "{\\"summary\\": \\"\\ud800\\"}"').encode()), 1,
+        '"content": ""', '"content": "{\\"claims\\": \\"\\ud800\\"}"').encode()), 1,
         "not valid Unicode"),
 }
 
@@ -149,7 +158,8 @@ def test_a_lasting_fault_is_one_recorded_failure_and_the_run_finishes_the_rest(
     assert failure["error"] in ("ProviderError", "ExtractionFailed") and words in failure["message"]
     assert failure["request_key"].startswith("v1:")
     assert claim_docs(data) == {"a", "b"}  # the other documents were read
-    assert [d["summary"] is not None for d in data["documents"]] == [True, True, False]
+    summaries = {d["id"]: d["summary"] for d in data["documents"]}
+    assert all(summaries.values()) and set(summaries) == {"a", "b", "c"}  # the survey read c too
     assert code == 3 and f"incomplete: {failure['message']}" in err
 
 
@@ -161,14 +171,17 @@ def test_transport_retries_and_schema_reasks_do_not_multiply(tmp_path, monkeypat
     assert data["run"]["failures"][0]["error"] == "ProviderError"
 
 
-def test_a_failed_judgement_is_recorded_under_the_judge_stage(tmp_path, monkeypatch, capsys):
-    is_judge = lambda body: schema_of(body) == "judge_group"  # noqa: E731
+def test_a_failed_verification_is_recorded_under_the_verify_stage(tmp_path, monkeypatch, capsys):
+    is_verify = lambda body: schema_of(body) == "verify_candidates"  # noqa: E731
     code, data, server, _ = run_report(tmp_path, monkeypatch, capsys, faulty(
-        [error(503, "overloaded", headers=FAST)], forever=True, hit=is_judge))
-    judged = [r for r in server.requests if is_judge(r)]
-    assert judged and len(judged) == 2 * len(data["run"]["failures"])
-    assert {f["stage"] for f in data["run"]["failures"]} == {"judge"}
-    assert claim_docs(data) == {"a", "b", "c"} and data["contradictions"] == []
+        [error(503, "overloaded", headers=FAST)], forever=True, hit=is_verify, honest=story_model()))
+    verified = [r for r in server.requests if is_verify(r)]
+    failures = data["run"]["failures"]
+    assert verified and len(verified) == 2 * len(failures)  # each call and one client retry
+    assert {f["stage"] for f in failures} == {"verify"}
+    assert all(f["item"].startswith("k-") and "HTTP 503" in f["message"] for f in failures)
+    assert claim_docs(data) == {"a", "b", "c"} and all(d["summary"] for d in data["documents"])
+    assert data["contradictions"] == [] and data["corroborations"] == []  # no verdict, no finding
     assert code == 3
 
 
@@ -192,13 +205,14 @@ def test_401_stops_the_run_with_one_line_and_exit_3(tmp_path, monkeypatch, capsy
                      "--quiet"])
     err = capsys.readouterr().err
     assert code == 3 and err.count("\n") == 1 and "HTTP 401" in err and "Traceback" not in err
-    assert len(server.requests) == 3  # one per document, in flight together; 401 is not retried
+    # one extraction per document and the survey, in flight together; 401 is not retried
+    assert sorted(schema_of(r) for r in server.requests) == ["extract_claims"] * 3 + ["survey_story"]
 
 
 # --- bad model output, through a transport --------------------------------------------------------
 
 def body_of(request: ModelRequest) -> dict[str, Any]:
-    """What the server would see: enough of the wire body for first_sentence_model."""
+    """What the server would see: enough of the wire body for the stand-in models."""
     return {"messages": request.chat_messages(),
             "response_format": {"json_schema": {"name": request.schema_id}}}
 
@@ -206,19 +220,24 @@ def body_of(request: ModelRequest) -> dict[str, Any]:
 class Scripted:
     """A transport: `bad(request)` returns a raw answer to give instead of the honest one, or None."""
 
-    def __init__(self, bad: Callable[[ModelRequest], str | None]) -> None:
+    def __init__(self, bad: Callable[[ModelRequest], str | None],
+                 honest: Callable[[dict[str, Any]], str] = first_sentence_model) -> None:
         self.bad = bad
+        self.honest = honest
         self.requests: list[ModelRequest] = []
 
     def __call__(self, request: ModelRequest) -> ModelResponse:
         self.requests.append(request)
         answer = self.bad(request)
-        return ModelResponse(raw=answer if answer is not None else first_sentence_model(
-            body_of(request)), model="scripted")
+        return ModelResponse(raw=answer if answer is not None else self.honest(body_of(request)),
+                             model="scripted")
+
+    def asked(self, schema_id: str, marker: str | None = None) -> list[ModelRequest]:
+        return [r for r in self.requests if r.schema_id == schema_id
+                and (marker is None or marker in r.messages[1][1])]
 
 
 def run_check(transport: Scripted, *, reasks: int = 1) -> Report:
-    from checker.load import make_document
     documents = [make_document(name, text) for name, text in DOCS.items()]
     report = check(documents, transport=transport, settings=Settings(mode="live", reasks=reasks))
     assert report.validate() == []
@@ -238,130 +257,158 @@ def first_try_only(answer: str, *, schema: str = "extract_claims", marker: str =
     return bad
 
 
-CLAIM = {"statement": "Officials met.", "quote": "Officials met on Monday", "entities": [],
-         "attribution": ["the article"], "stance": "asserted", "times": [], "quantities": []}
-BAD_EXTRACTIONS = {
-    "not JSON": "Sure! Here are the claims: summary=..., claims=...",
-    "JSON of the wrong shape": json.dumps([{"summary": "s", "claims": []}]),
-    "a field of the wrong type": json.dumps({"summary": ["s"], "claims": {}}),
-    "missing field": json.dumps({"summary": "s", "claims": [
-        {k: v for k, v in CLAIM.items() if k != "stance"}]}),
-    "extra field": json.dumps({"summary": "s", "claims": [{**CLAIM, "confidence": 0.9}]}),
-    "invalid enum": json.dumps({"summary": "s", "claims": [{**CLAIM, "stance": "certain"}]}),
-    "NaN amount": json.dumps({"summary": "s", "claims": [{**CLAIM, "quantities": [
-        {"text": "some", "value": math.nan, "unit": None, "hedge": None}]}]}),
+CLAIM = {"s": 1, "claim": "Officials met.", "by": [], "stance": "asserted", "people": [],
+         "orgs": [], "times": [], "amounts": []}
+BAD_EXTRACTIONS = {  # the answer, and what the validator tells the model about it
+    "not JSON": ("Sure! Here are the claims: s=1, claim=...", "not valid JSON"),
+    "JSON of the wrong shape": (json.dumps([{"claims": []}]), "is not of type 'object'"),
+    "a field of the wrong type": (json.dumps({"claims": {}}), "{} is not of type 'array'"),
+    "missing field": (json.dumps({"claims": [{k: v for k, v in CLAIM.items() if k != "stance"}]}),
+                      "'stance' is a required property"),
+    "extra field": (json.dumps({"claims": [{**CLAIM, "confidence": 0.9}]}),
+                    "('confidence' was unexpected)"),
+    "invalid enum": (json.dumps({"claims": [{**CLAIM, "stance": "certain"}]}),
+                     "'certain' is not one of"),
+    "NaN sentence number": (json.dumps({"claims": [{**CLAIM, "s": math.nan}]}),
+                            "NaN is not a JSON value"),
+    "an amount that is not text": (json.dumps({"claims": [{**CLAIM, "amounts": [
+        {"text": "some", "value": math.inf}]}]}), "not valid JSON"),
+    "a sentence number that does not exist": (json.dumps({"claims": [CLAIM, {**CLAIM, "s": 9}]}),
+                                              "sentence 9 does not exist; the passage has "
+                                              "sentences 1 to 2"),
 }
 
 
 @pytest.mark.parametrize("kind", list(BAD_EXTRACTIONS), ids=list(BAD_EXTRACTIONS))
 def test_a_bad_answer_is_reasked_with_the_validators_message(kind):
-    transport = Scripted(first_try_only(BAD_EXTRACTIONS[kind]))
+    answer, message = BAD_EXTRACTIONS[kind]
+    transport = Scripted(first_try_only(answer))
     report = run_check(transport)
-    marked = [r for r in transport.requests if MARKER in r.messages[1][1]]
-    assert len(marked) == 2 and marked[1].messages[-2] == ("assistant", BAD_EXTRACTIONS[kind])
+    marked = transport.asked("extract_claims", MARKER)
+    assert len(marked) == 2 and marked[1].messages[-2] == ("assistant", answer)
     assert "The validator reported" in marked[1].messages[-1][1]
+    assert message in marked[1].messages[-1][1]
     assert report.data["run"]["failures"] == [] and claim_docs(report.data) == {"a", "b", "c"}
     assert "confidence" not in report.to_json() and "NaN" not in report.to_json()
+    assert "Infinity" not in report.to_json()
 
 
 @pytest.mark.parametrize("kind", list(BAD_EXTRACTIONS), ids=list(BAD_EXTRACTIONS))
 def test_a_bad_answer_that_persists_is_a_failure_never_data(kind):
-    transport = Scripted(first_try_only(BAD_EXTRACTIONS[kind], times=99))
+    transport = Scripted(first_try_only(BAD_EXTRACTIONS[kind][0], times=99))
     report = run_check(transport, reasks=2)
-    assert len([r for r in transport.requests if MARKER in r.messages[1][1]]) == 3  # 1 + reasks
+    assert len(transport.asked("extract_claims", MARKER)) == 3  # 1 + reasks
     [failure] = report.data["run"]["failures"]
     assert (failure["stage"], failure["item"], failure["error"]) == ("extract", "c#0",
                                                                      "ExtractionFailed")
     assert claim_docs(report.data) == {"a", "b"} and report.exit_code == 3
+    assert {d["id"] for d in report.data["documents"] if d["summary"]} == {"a", "b", "c"}
     json.dumps(report.data, allow_nan=False)  # still strict JSON: nothing of the answer leaked in
 
 
-def test_ungrounded_quotes_are_reasked_once_then_dropped_and_counted():
-    invented = {**CLAIM, "statement": "The mayor resigned.", "quote": "the mayor resigned at dawn"}
-    answer = json.dumps({"summary": "s", "claims": [CLAIM, invented]})
-    transport = Scripted(first_try_only(answer, times=2))  # the re-ask keeps the invention
+def test_a_story_level_quote_not_in_its_source_is_dropped_and_counted_never_reasked():
+    def invent(request: ModelRequest) -> str | None:
+        if request.schema_id != "survey_story":
+            return None
+        body = body_of(request)
+        answer = json.loads(story_model()(body))
+        [marked] = [label for label, text in surveyed(body) if MARKER in text]
+        other = next(label for label, _ in surveyed(body) if label != marked)
+        answer["tensions"].append({"a": {"doc": marked, "quote": "the mayor resigned at dawn"},
+                                   "b": {"doc": other, "quote": "Officials met on Monday."}})
+        return json.dumps(answer)
+
+    transport = Scripted(invent)
     report = run_check(transport)
-    marked = [r for r in transport.requests if MARKER in r.messages[1][1]]
-    assert len(marked) == 2 and "the mayor resigned at dawn" in marked[1].messages[-1][1]
+    assert len(transport.asked("survey_story")) == 1  # dropped, not argued over
     assert report.data["run"]["ungrounded_dropped"] == [{
-        "doc_id": "c", "statement": "The mayor resigned.", "quote": "the mayor resigned at dawn",
-        "reason": "quote not found in the source after one re-ask"}]
+        "doc_id": "c", "statement": "(story-level tension)", "quote": "the mayor resigned at dawn",
+        "reason": "quote not found in the source"}]
+    assert report.data["run"]["candidates"]["by_view"]["survey"] == 2  # the grounded tensions stay
     assert "mayor" not in json.dumps(report.data["claims"]) and report.exit_code == 0
-    for claim in report.data["claims"]:  # every claim that stayed is grounded in its source
+    for claim in report.data["claims"]:  # every claim is grounded in its source
         assert DOCS[claim["doc_id"]][claim["start"]:claim["end"]] == claim["text"]
 
 
-def judge_answer(**sections: Any) -> str:
-    return json.dumps({"conflicts": [], "agreements": [], "compatible": [], "unrelated": [],
-                       **sections})
+def same(labels: list[str]) -> list[dict[str, Any]]:
+    return json.loads(verdicts(labels, "same"))["verdicts"]
 
 
-def side(label: str, *labels: str) -> dict[str, Any]:
-    return {"position": f"{label} holds this.", "claims": [label, *labels]}
-
-
-BAD_JUDGEMENTS = {
-    "unknown claim label": judge_answer(conflicts=[{
-        "kind": "reporting", "type": "factual", "sides": [side("C1"), side("C9")],
-        "explanation": "C1 against a claim that does not exist.", "changes_meaning": True}]),
-    "unknown label in an agreement": judge_answer(agreements=[
-        {"statement": "Same.", "claims": ["C1", "C7"]}]),
-    "the same claim on two sides": judge_answer(conflicts=[{
-        "kind": "reporting", "type": "factual", "sides": [side("C1"), side("C2", "C1")],
-        "explanation": "C1 conflicts with itself.", "changes_meaning": True}]),
-    "a conflict with one side": judge_answer(conflicts=[{
-        "kind": "reporting", "type": "factual", "sides": [side("C1", "C2")],
-        "explanation": "One side only.", "changes_meaning": True}]),
+BAD_VERDICTS = {  # a bad answer made from a call's labels, and what the validator says about it
+    "unknown candidate label": (lambda ls: [*same(ls), {**same(ls)[0], "k": "K99"}],
+                                "'K99' is not a candidate label"),
+    "a candidate answered twice": (lambda ls: [*same(ls), same(ls)[0]], "K1 answered more than once"),
+    "a candidate left out": (lambda ls: same(ls)[1:], "no verdict for K1"),
+    "a conflict without its kind and type": (lambda ls: [{**v, "verdict": "conflict"} for v in same(ls)],
+                                             "a conflict needs its kind and type"),
 }
 
 
-def judge_always(answer: str):
-    return lambda request: answer if request.schema_id == "judge_group" else None
+def verify_always(make: Callable[[list[str]], list[dict[str, Any]]]):
+    def bad(request: ModelRequest) -> str | None:
+        if request.schema_id != "verify_candidates":
+            return None
+        return json.dumps({"verdicts": make(candidate_labels(body_of(request)))})
+    return bad
 
 
-@pytest.mark.parametrize("kind", list(BAD_JUDGEMENTS), ids=list(BAD_JUDGEMENTS))
-def test_a_judgement_naming_bad_labels_is_reasked_then_a_failure(kind):
-    transport = Scripted(judge_always(BAD_JUDGEMENTS[kind]))
+@pytest.mark.parametrize("kind", list(BAD_VERDICTS), ids=list(BAD_VERDICTS))
+def test_a_verdict_naming_bad_labels_is_reasked_then_a_failure(kind):
+    make, message = BAD_VERDICTS[kind]
+    transport = Scripted(verify_always(make), honest=story_model())
     report = run_check(transport, reasks=1)
-    judged = [r for r in transport.requests if r.schema_id == "judge_group"]
-    assert judged and "is not valid" in judged[1].messages[-1][1]
+    asked = transport.asked("verify_candidates")
+    reasks = [r for r in asked if len(r.messages) > 2]
+    assert reasks and all("is not valid" in r.messages[-1][1] and message in r.messages[-1][1]
+                          for r in reasks)
     failures = report.data["run"]["failures"]
-    assert failures and {(f["stage"], f["error"]) for f in failures} == {("judge", "ExtractionFailed")}
-    assert len(judged) == 2 * len(failures)  # each group asked once and re-asked once
+    assert failures and {(f["stage"], f["error"]) for f in failures} == {("verify", "ExtractionFailed")}
+    assert len(asked) == 2 * len(failures) == 2 * len(reasks)  # each call asked, re-asked once
     assert report.data["contradictions"] == [] and report.data["corroborations"] == []
 
 
-def test_a_judgement_fixed_on_the_reask_is_used():
-    fixed = judge_answer(agreements=[{"statement": "Officials met on Monday.", "claims": ["C1", "C2"]}])
-    answers = iter([BAD_JUDGEMENTS["the same claim on two sides"], fixed])
-    transport = Scripted(lambda r: next(answers, None) if r.schema_id == "judge_group" else None)
+def test_a_verdict_fixed_on_the_reask_is_used():
+    def twice_first(request: ModelRequest) -> str | None:
+        if request.schema_id != "verify_candidates" or len(request.messages) > 2:
+            return None  # the re-ask gets the honest answer
+        labels = candidate_labels(body_of(request))
+        return json.dumps({"verdicts": [*same(labels), same(labels)[0]]})
+
+    transport = Scripted(twice_first, honest=story_model())
     report = run_check(transport)
     assert report.data["run"]["failures"] == []
-    judged = [r for r in transport.requests if r.schema_id == "judge_group"]
-    assert "appear on more than one side" in judged[1].messages[-1][1]
+    asked = transport.asked("verify_candidates")
+    reasks = [r for r in asked if len(r.messages) > 2]
+    assert reasks and len(asked) == 2 * len(reasks)
+    assert all("answered more than once" in r.messages[-1][1] for r in reasks)
+    # the fixed answers were used: the verifier found the same fact in all three documents
+    [agreed] = report.data["corroborations"]
+    assert agreed["doc_ids"] == ["a", "b", "c"]
 
 
 # --- answer validation: properties ----------------------------------------------------------------
 
-SCHEMAS = ("extract_claims", "summarize_document", "judge_group", "confirm_entities")
+SCHEMAS = ("extract_claims", "survey_story", "verify_candidates", "confirm_entities")
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
                                                                  max_size=4),
     max_leaves=20)
-FIELDS = ["summary", "claims", "statement", "quote", "entities", "attribution", "stance", "times",
-          "quantities", "text", "value", "unit", "hedge", "name", "kind", "conflicts", "agreements",
-          "compatible", "unrelated", "sides", "position", "explanation", "changes_meaning",
-          "reason", "decisions", "same"]
+FIELDS = ["claims", "s", "claim", "by", "stance", "people", "orgs", "times", "amounts",
+          "summaries", "doc", "summary", "tensions", "a", "b", "quote", "verdicts", "k", "verdict",
+          "kind", "type", "changes_meaning", "why", "decisions", "pair", "same", "reason"]
 shaped_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(
-        ["asserted", "person", "dispute", "factual", "C1", "", "\ud800", "x"]) | st.floats(),
+        ["asserted", "dispute", "factual", "conflict", "fact", "D1", "K1", "P1", "", "\ud800",
+         "x"]) | st.floats(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner,
                                                                  max_size=8),
     max_leaves=30)
 ADVERSARIAL = ["", " ", "null", "NaN", "-Infinity", "1e999", "1" * 5000, "[" * 5000 + "]" * 5000,
-               '{"summary": "\\ud800"}', '{"summary": "ok"} trailing', '{"summary": "ok"}{}',
-               "\ufeff{\"summary\": \"ok\"}", '{"summary": "ok", "summary": 1}', "```json\n{}\n```"]
+               '{"claims": "\\ud800"}', '{"claims": []} trailing', '{"claims": []}{}',
+               "\ufeff{\"claims\": []}", '{"claims": [], "claims": 1}', "```json\n{}\n```",
+               '{"claims": [{"s": 1e999}]}', '{"claims": [{"s": ' + "9" * 5000 + '}]}',
+               '{"verdicts": [{"k": "\\ud800"}]}', '{"summaries": [], "tensions": [], "\\ud800": 1}']
 
 
 def check_parse(schema_id: str, raw: str) -> None:
@@ -392,35 +439,52 @@ def test_parse_answer_on_any_json_value(schema_id, value):
     check_parse(schema_id, json.dumps(value))
 
 
-LABELS = {"C1": "c-one", "C2": "c-two", "C3": "c-three"}
-label = st.sampled_from(["C1", "C2", "C3", "C9", "c1", "", " C1"])
-judgements = st.fixed_dictionaries({
-    "conflicts": st.lists(st.fixed_dictionaries({
-        "kind": st.sampled_from(["dispute", "reporting", "rumour"]),
-        "type": st.sampled_from(["factual", "quote"]),
-        "sides": st.lists(st.fixed_dictionaries({"position": st.text(max_size=4),
-                                                 "claims": st.lists(label, max_size=3)}), max_size=3),
-        "explanation": st.text(max_size=4), "changes_meaning": st.booleans()}), max_size=2),
-    "agreements": st.lists(st.fixed_dictionaries({"statement": st.text(max_size=4),
-                                                  "claims": st.lists(label, max_size=3)}), max_size=2),
-    "compatible": st.lists(st.fixed_dictionaries({"claims": st.lists(label, max_size=3),
-                                                  "reason": st.text(max_size=4)}), max_size=2),
-    "unrelated": st.lists(label, max_size=3)})
+# Three candidates in one verification call, labelled K1..K3 in this order.
+PAIR_DOCS = {d.id: d for d in (make_document("a", "The bridge opened in 2019. It has four lanes."),
+                               make_document("b", "The bridge opened in 2021. It has two lanes."))}
+PAIR_CLAIMS = {c.id: c for c in (
+    Claim("x1", "a", "The bridge opened in 2019.", 0, 26, "sentence", (), ("the article",), "asserted"),
+    Claim("x2", "a", "It has four lanes.", 27, 45, "sentence", (), ("the article",), "asserted"),
+    Claim("y1", "b", "The bridge opened in 2021.", 0, 26, "sentence", (), ("the article",), "asserted"),
+    Claim("y2", "b", "It has two lanes.", 27, 44, "sentence", (), ("the article",), "asserted"))}
+
+
+def passage(claim_id: str) -> Passage:
+    claim = PAIR_CLAIMS[claim_id]
+    return Passage(claim.doc_id, claim.start, claim.end, (claim_id,))
+
+
+PAIRS = [Candidate(f"k-{a}-{b}", passage(a), passage(b), ("test",), ())
+         for a, b in (("x1", "y1"), ("x2", "y2"), ("x1", "y2"))]
+label = st.sampled_from(["K1", "K2", "K3", "K9", "k1", "", " K1"])
+labelled = st.one_of(st.permutations(["K1", "K2", "K3"]).map(list),
+                     st.lists(label, max_size=5))
+
+
+def verdicts_for(labels: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.tuples(*[st.fixed_dictionaries({
+        "k": st.just(k), "verdict": st.sampled_from(["conflict", "compatible", "same", "unrelated",
+                                                     "contradiction"]),
+        "kind": st.sampled_from(["dispute", "reporting", "rumour", None]),
+        "type": st.sampled_from(["factual", "quote", None]), "changes_meaning": st.booleans(),
+        "a": st.sampled_from(["fact", "opinion"]), "b": st.sampled_from(["fact", "opinion"]),
+        "why": st.text(max_size=4)}) for k in labels]).map(lambda vs: {"verdicts": list(vs)})
 
 
 @hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(judgement=judgements)
-def test_a_judgement_that_passes_validation_names_only_its_claims_once_per_conflict(judgement):
-    from checker.judge import judgement_check
+@given(answer=labelled.flatmap(verdicts_for))
+def test_verdicts_that_pass_validation_answer_every_candidate_exactly_once(answer):
+    gateway = Gateway(settings=Settings(mode="live", reasks=0), transport=lambda request: ModelResponse(
+        raw=json.dumps(answer), model="property"))
+    indexes = {doc_id: SentenceIndex(d.text) for doc_id, d in PAIR_DOCS.items()}
     try:
-        data = parse_answer("judge_group", json.dumps(judgement), judgement_check(LABELS))
-    except SchemaViolation as violation:
-        assert violation.violations
+        found = asyncio.run(verify_call(gateway, PAIRS, PAIR_CLAIMS, PAIR_DOCS, indexes))
+    except ExtractionFailed as failed:
+        assert isinstance(failed.last_error, SchemaViolation) and failed.last_error.violations
         return
-    for conflict in data["conflicts"]:
-        named = [l for s in conflict["sides"] for l in s["claims"]]
-        assert len(conflict["sides"]) >= 2 and len(named) == len(set(named))
-        assert set(named) <= set(LABELS)
-    for item in data["agreements"] + data["compatible"]:
-        assert set(item["claims"]) <= set(LABELS)
-    assert set(data["unrelated"]) <= set(LABELS)
+    assert sorted(v.candidate_id for v in found) == sorted(c.id for c in PAIRS)
+    for verdict in found:
+        if verdict.verdict == "conflict":
+            assert verdict.kind in ("dispute", "reporting") and verdict.type is not None
+        else:  # only a conflict carries a kind, a type or a change of meaning
+            assert (verdict.kind, verdict.type, verdict.changes_meaning) == (None, None, False)

@@ -36,19 +36,23 @@ TEXTS = {
 HOSTILE_TITLE = '<script>alert("title")</script> Bridge & "budget"'
 
 
-def make_claim(claim_id: str, doc_id: str, evidence: str, stance: str, *chain: str) -> dict[str, Any]:
+def make_claim(claim_id: str, doc_id: str, evidence: str, stance: str, *chain: str,
+               origin: str = "extract") -> dict[str, Any]:
     start = TEXTS[doc_id].index(evidence)
-    return {"id": claim_id, "doc_id": doc_id, "statement": evidence + ".", "quote": evidence,
-            "start": start, "end": start + len(evidence), "text": evidence, "alignment": "exact",
+    return {"id": claim_id, "doc_id": doc_id, "statement": evidence + ".", "start": start,
+            "end": start + len(evidence), "text": evidence,
+            "alignment": "sentence" if origin == "extract" else "exact", "origin": origin,
             "attributed_to": ["the article", *chain], "stance": stance, "entities": [], "times": [],
             "quantities": []}
 
 
 CLAIMS = [
-    make_claim("c-a1", WIRE, "The mayor said the bridge will close on 3 March", "quoted", "the mayor"),
-    # crosses c-a1: starts inside it and ends after it
-    make_claim("c-a2", WIRE, "the bridge will close on 3 March for repairs lasting six weeks", "asserted"),
-    make_claim("c-a3", WIRE, "six weeks", "asserted"),  # nested inside c-a2
+    make_claim("c-a1", WIRE, "The mayor said the bridge will close on 3 March", "quoted", "the mayor",
+               origin="survey"),
+    # crosses c-a1: starts inside it and ends after it (passages the views found, not sentences)
+    make_claim("c-a2", WIRE, "the bridge will close on 3 March for repairs lasting six weeks", "asserted",
+               origin="survey"),
+    make_claim("c-a3", WIRE, "six weeks", "asserted", origin="survey"),  # nested inside c-a2
     make_claim("c-a4", WIRE, "Officials denied that the closure was linked to the budget dispute",
                "denied", "officials"),
     make_claim("c-b1", HOSTILE, "the bridge will close on 10 March", "alleged", "council sources"),
@@ -64,7 +68,8 @@ DISPUTE = {
                "doc_ids": [BLOG, WIRE]},
               {"position": "The bridge closes on 10 March", "claim_ids": ["c-b1"], "doc_ids": [HOSTILE]}],
     "explanation": "The sources give different closing dates for the bridge: 3 March or 10 March.",
-    "changes_meaning": True, "group_id": "g-1"}
+    "changes_meaning": True, "opinion": False, "candidates": ["k-1", "k-2"],
+    "also": ["The wire and the blog give 3 March, the council sources 10 March."]}
 REPORTING = {
     "id": "f-budget", "kind": "reporting", "type": "characterisation", "severity": "low",
     "sides": [{"position": "Officials deny a link to the budget dispute", "claim_ids": ["c-a4"],
@@ -72,13 +77,13 @@ REPORTING = {
               {"position": "A councillor alleges a link to the budget dispute", "claim_ids": ["c-b2"],
                "doc_ids": [HOSTILE]}],
     "explanation": "One article reports only the officials' denial, the other only a councillor's <claim>.",
-    "changes_meaning": False, "group_id": "g-2"}
+    "changes_meaning": False, "opinion": True, "candidates": ["k-3"], "also": []}
 
 
 def make_report() -> dict[str, Any]:
     council = TEXTS[BLOG].index("the council")
     return {
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "documents": [
             {"id": WIRE, "title": "Bridge to close for repairs", "source": "Daily Ledger",
              "url": "https://ledger.example/bridge", "published": "2024-10-25",
@@ -96,16 +101,19 @@ def make_report() -> dict[str, Any]:
                                   "evidence": "'the council' refers to the City Council"}]}],
         "contradictions": [REPORTING, DISPUTE],  # out of page order on purpose
         "corroborations": [{"statement": "Repairs will last six weeks.", "claim_ids": ["c-a3", "c-c1"],
-                            "doc_ids": [BLOG, WIRE], "independent_sources": 2}],
+                            "doc_ids": [BLOG, WIRE], "independent_sources": 2,
+                            "origins": ["document d-blog", "document d-wire"]}],
         "run": {
             "model": "gpt-4o-mini", "answered_by": ["gpt-4o-mini-2024-07-18"],
             "prompt_versions": {"extract_claims": "v1:" + "0" * 64},
             "usage": {"requests": 7, "prompt_tokens": 12345, "completion_tokens": 678},
-            "cost_usd": 0.0012, "cassette_keys": [], "groups_judged": 2,
+            "cost_usd": 0.0012, "cassette_keys": [],
+            "candidates": {"proposed": 5, "verified": 3, "by_view": {"neighbours": 2, "survey": 3}},
             "suppressed_as_compatible": [{"id": "f-amounts", "type": "numeric", "claim_ids": ["c-a3", "c-c1"],
                                           "reason": "numeric values overlap once normalised"}],
-            "ungrounded_dropped": [{"doc_id": WIRE, "statement": "The bridge is unsafe.",
-                                    "quote": "the bridge is unsafe", "reason": "quote not found"}],
+            "ungrounded_dropped": [{"doc_id": WIRE, "statement": "(story-level tension)",
+                                    "quote": "the bridge is unsafe",
+                                    "reason": "quote not found in the source"}],
             "unresolved_times": [{"doc_id": BLOG, "claim_id": "c-c2", "text": "3 March",
                                   "reason": "needs publication date"}],
             "failures": [], "load_problems": []},
@@ -252,8 +260,10 @@ def test_findings_read_disputes_first_then_by_severity_with_their_evidence(page)
     for expected in ("dispute", "temporal", "high", "f-dates", DISPUTE["explanation"],
                      "The bridge closes on 3 March", "The bridge closes on 10 March",
                      "Daily Ledger", "2024-10-25", "the article → the mayor", "quoted",
-                     "Evening <Post>", "date unknown", "d-blog"):
+                     "Evening <Post>", "date unknown", "d-blog", "Also found: " + DISPUTE["also"][0]):
         assert expected in dispute, expected
+    assert "opinion against fact" not in dispute
+    assert "opinion against fact" in by_id(root, "finding-f-budget")[0].text()
     sides = by_id(root, "finding-f-dates")[0].find_all("div", class_="side")
     assert len(sides) == 2 and "10 March" not in sides[0].text() and "3 March" not in sides[1].text()
 
@@ -283,7 +293,8 @@ def test_summaries_aliases_and_the_run_are_shown(page):
     assert "City Council" in aliases and "the council" in aliases
     run = " ".join(by_id(root, "run")[0].text().split())
     for expected in ("gpt-4o-mini", "gpt-4o-mini-2024-07-18", "12,345 prompt", "678 completion",
-                     "numeric values overlap once normalised", "“the bridge is unsafe”"):
+                     "numeric values overlap once normalised", "“the bridge is unsafe”",
+                     "3 of 5 proposed (2 neighbours, 3 survey)"):
         assert expected in run, expected
 
 

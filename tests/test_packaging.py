@@ -27,10 +27,10 @@ def test_wheel_ships_prompts_and_schemas_and_the_installed_package_uses_them(tmp
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)  # a wheel is installed by unpacking it
     probe = ("import checker.prompts as p; from pathlib import Path; "
-             "print(p.resource_dir('prompts')); print(p.load_prompt('judge_group').version)")
+             "print(p.resource_dir('prompts')); print(p.load_prompt('verify_candidates').version)")
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
                             text=True, env={"PYTHONPATH": str(site), "PATH": ""}, check=True)
     location, version = result.stdout.split()
     assert Path(location) == site / "checker" / "prompts"
     from checker.prompts import load_prompt
-    assert version == load_prompt("judge_group").version  # same text, same version
+    assert version == load_prompt("verify_candidates").version  # same text, same version

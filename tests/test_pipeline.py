@@ -14,8 +14,9 @@ from checker.gateway import Gateway, OpenAIBatchRunner
 from checker.load import load_documents
 from checker.pipeline import run
 from checker.settings import Settings
-from conftest import first_sentence_model
+from conftest import first_sentence_model, schema_of
 from oai_server import FakeOpenAI
+from story_model import story_model
 
 OPENING = "Officials met on Monday. They said little else."
 
@@ -42,7 +43,7 @@ def test_record_then_replay_gives_byte_identical_reports(tmp_path, monkeypatch):
         code = main(["report", str(corpus), "--cassette", str(cassette), "--mode", "record",
                      "--out", str(tmp_path / "recorded"), "--quiet"])
         calls = len(server.requests)
-    assert code == 0 and calls >= 4  # three extractions and at least one judged group
+    assert code == 0 and calls == 4  # three extractions and the survey of the one story
     monkeypatch.delenv("OPENAI_API_KEY")
     monkeypatch.delenv("OPENAI_BASE_URL")
     code = main(["report", str(corpus), "--cassette", str(cassette), "--mode", "replay",
@@ -58,7 +59,8 @@ def test_record_then_replay_gives_byte_identical_reports(tmp_path, monkeypatch):
 def test_export_answer_import_round_trip_through_batch_files(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "corpus")
     cassette = tmp_path / "cassette.jsonl"
-    stages = []
+    model = story_model()  # its survey finds tensions, so there are candidates to verify
+    stages, schemas = [], []
     for round_number in range(5):
         requests = tmp_path / f"requests-{round_number}.jsonl"
         assert main(["export", str(corpus), "--cassette", str(cassette), "--out", str(requests),
@@ -69,6 +71,7 @@ def test_export_answer_import_round_trip_through_batch_files(tmp_path, capsys):
         stages.append(exported["stage"])
         lines = [json.loads(line) for line in requests.read_text().splitlines()]
         assert len(lines) == exported["exported"]
+        schemas.append(sorted(schema_of(line["body"]) for line in lines))
         for line in lines:  # the OpenAI Batch API input format, also read by vLLM run_batch
             assert set(line) == {"custom_id", "method", "url", "body"}
             assert (line["method"], line["url"]) == ("POST", "/v1/chat/completions")
@@ -79,14 +82,16 @@ def test_export_answer_import_round_trip_through_batch_files(tmp_path, capsys):
             "response": {"status_code": 200, "request_id": f"req_{n}", "body": {
                 "id": f"chatcmpl-{n}", "object": "chat.completion", "model": "batch-model",
                 "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                    "role": "assistant", "content": first_sentence_model(line["body"])}}],
+                    "role": "assistant", "content": model(line["body"])}}],
                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}}}) + "\n"
             for n, line in enumerate(lines)))
         assert main(["import", str(answers), "--cassette", str(cassette), "--json"]) == 0
         imported = json.loads(capsys.readouterr().out)
         assert imported == {"imported": len(lines), "already_recorded": 0, "invalid": 0,
                             "failed": 0, "unknown": 0}
-    assert stages == ["extract", "judge"]
+    assert stages == ["extract", "verify"]  # extraction and the survey go out together
+    assert schemas[0] == ["extract_claims"] * 3 + ["survey_story"]
+    assert schemas[1] and set(schemas[1]) == {"verify_candidates"}
     entries = [json.loads(line) for line in cassette.read_text().splitlines()]
     assert {e["provenance"]["recorded_via"] for e in entries} == {"batch-import"}
     assert {e["provenance"]["answered_by"] for e in entries} == {"batch-model"}
@@ -116,7 +121,7 @@ def test_importing_an_answer_twice_records_it_once(tmp_path, capsys):
 def batch_server(monkeypatch):
     """A local server with the Batch API endpoints, and the environment pointing at it."""
     monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
-    with FakeOpenAI(model=first_sentence_model) as server:
+    with FakeOpenAI(model=story_model()) as server:  # candidates to verify: a second stage
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         yield server
@@ -129,14 +134,15 @@ def test_batch_mode_submits_each_stage_through_files_and_batches_endpoints(tmp_p
     code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
                  "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 0
-    assert len(server.batches) == 2 and server.requests == []  # extract, then judge; no live calls
+    assert len(server.batches) == 2 and server.requests == []  # read, then verify; no live calls
     assert all(b["status"] == "completed" for b in server.batches.values())
     entries = [json.loads(line) for line in cassette.read_text().splitlines()]
     assert {e["provenance"]["recorded_via"] for e in entries} == {"batch-api"}
     assert {e["provenance"]["batch_id"] for e in entries} == {"batch_0", "batch_1"}
     assert not (tmp_path / "cassette.batch.json").exists()
     replayed = json.loads((tmp_path / "out" / "report.json").read_text())
-    assert len(replayed["claims"]) == 3
+    assert len(replayed["claims"]) == 3 and replayed["run"]["failures"] == []
+    assert replayed["corroborations"]  # the verify stage's answers were used
 
 
 def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_twice(tmp_path, batch_server):
@@ -164,25 +170,44 @@ def test_batch_mode_resumes_a_submitted_batch_after_a_crash_instead_of_paying_tw
     code = main(["report", str(corpus), "--cassette", str(cassette), "--batch",
                  "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 0
-    assert len(server.batches) == 2  # the first batch was resumed; only the judge stage was new
+    assert len(server.batches) == 2  # the first batch was resumed; only the verify stage was new
     assert len(server.files) == 4     # two inputs uploaded, two outputs: nothing sent twice
 
 
-def test_only_a_document_of_several_chunks_costs_a_summary_call(tmp_path, monkeypatch):
+def long_and_short(tmp_path: Path) -> Path:
+    """One story: a document of many chunks and a one-line one, both about the Council."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    long_text = "\n\n".join(f"Paragraph {i} reports that the council met and voted on item {i}." * 6
+    long_text = "\n\n".join(f"Paragraph {i} reports that the Council met and voted on item {i}. " * 6
                             for i in range(12))
     (corpus / "long.txt").write_text(long_text)
-    (corpus / "short.txt").write_text("The council met on Monday.")
+    (corpus / "short.txt").write_text("The Council met on Monday.")
+    return corpus
+
+
+def run_record(tmp_path: Path, monkeypatch, corpus: Path, **env: str) -> tuple[list[str], dict]:
     with FakeOpenAI(model=first_sentence_model) as server:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("CHECKER_CHUNK_TOKENS", "200")
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
         assert main(["report", str(corpus), "--cassette", str(tmp_path / "c.jsonl"), "--mode", "record",
                      "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    schemas = [r["response_format"]["json_schema"]["name"] for r in server.requests]
-    assert schemas.count("summarize_document") == 1 and schemas.count("extract_claims") > 2
-    summaries = {d["id"]: d["summary"] for d in json.loads((tmp_path / "out" / "report.json").read_text())["documents"]}
-    assert summaries["long"] == "A summary of the passages."
-    assert summaries["short"].startswith("A passage of")
+    return ([schema_of(r) for r in server.requests],
+            json.loads((tmp_path / "out" / "report.json").read_text()))
+
+
+def test_a_story_is_surveyed_once_however_many_chunks_its_documents_take(tmp_path, monkeypatch):
+    schemas, data = run_record(tmp_path, monkeypatch, long_and_short(tmp_path),
+                               CHECKER_CHUNK_TOKENS="200")
+    assert schemas.count("survey_story") == 1 and schemas.count("extract_claims") > 3
+    summaries = {d["id"]: d["summary"] for d in data["documents"]}
+    assert sorted(summaries.values()) == ["Document D1.", "Document D2."]  # both from the survey
+
+
+def test_a_story_longer_than_the_survey_budget_is_read_in_parts_and_every_document_summarised(
+        tmp_path, monkeypatch):
+    schemas, data = run_record(tmp_path, monkeypatch, long_and_short(tmp_path),
+                               CHECKER_SURVEY_TOKENS="256")
+    assert schemas.count("survey_story") == 2  # the long document alone, then the short one
+    assert all(d["summary"] == "Document D1." for d in data["documents"])

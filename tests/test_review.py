@@ -42,24 +42,29 @@ def test_rerunning_the_sample_gives_identical_finding_ids(corpus, tmp_path):
 
 
 def honest_model(request: ModelRequest) -> ModelResponse:
-    """A stand-in model: one claim per sentence; sentences with "not" conflict with the rest."""
+    """A stand-in model: one claim per sentence, naming the ministry; a sentence with "not" is a
+    denial, and conflicts with a sentence without it."""
     body = {"messages": [{"role": r, "content": c} for r, c in request.messages],
             "response_format": {"json_schema": {"name": request.schema_id}}}
+    user = body["messages"][1]["content"]
     if schema_of(body) == "extract_claims":
-        sentences = [s.strip() for s in passage_of(body).split(".") if s.strip()]
-        answer = {"summary": "s", "claims": [
-            {"statement": s + ".", "quote": s, "entities": [{"name": "Ministry", "kind": "organization"}],
-             "attribution": ["the article"], "stance": "asserted", "times": [], "quantities": []}
-            for s in sentences]}
+        sentences = re.findall(r"^\[(\d+)\] (.*)$", passage_of(body), re.M)
+        answer = {"claims": [
+            {"s": int(n), "claim": text, "by": [], "people": [], "orgs": ["Ministry"],
+             "stance": "denied" if " not " in f" {text} " else "asserted", "times": [], "amounts": []}
+            for n, text in sentences]}
+    elif schema_of(body) == "survey_story":
+        answer = {"summaries": [], "tensions": []}
     else:
-        blocks = re.findall(r"^\[(C\d+)\].*?\n  quote: \"(.*?)\"$", body["messages"][1]["content"], re.M | re.S)
-        denials = [label for label, quote in blocks if " not " in f" {quote} "]
-        others = [label for label, quote in blocks if label not in denials]
-        conflicts = [{"kind": "dispute", "type": "factual", "explanation": "One denies the other.",
-                      "changes_meaning": True, "sides": [{"position": "It happened.", "claims": others},
-                                                         {"position": "It did not.", "claims": denials}]}
-                     ] if denials and others else []
-        answer = {"conflicts": conflicts, "agreements": [], "compatible": [], "unrelated": []}
+        answer = {"verdicts": []}
+        for label, block in re.findall(r"^\[(K\d+)\]\n(.*?)(?=^\[K\d+\]|\Z)", user, re.M | re.S):
+            denials = [" not " in f" {s} " for s in re.findall(r'^   sentence: "(.*)"$', block, re.M)]
+            conflict = len(set(denials)) == 2
+            answer["verdicts"].append({
+                "k": label, "verdict": "conflict" if conflict else "compatible",
+                "kind": "dispute" if conflict else None, "type": "factual" if conflict else None,
+                "changes_meaning": conflict, "a": "fact", "b": "fact",
+                "why": "One denies the other." if conflict else "Both can be true."})
     return ModelResponse(raw=json.dumps(answer), model="honest")
 
 
@@ -73,7 +78,10 @@ def test_adding_a_document_keeps_the_existing_finding_ids():
     extra = make_document("c", "A spokesman for the ministry praised the budget on Monday.")
     after = check(documents + [extra], transport=honest_model).data["contradictions"]
     assert len(before) == 1 and len(after) == 1
-    assert len(after[0]["sides"][0]["claim_ids"]) > len(before[0]["sides"][0]["claim_ids"])
+    side_of = lambda finding, doc: next(s for s in finding["sides"] if doc in s["doc_ids"])  # noqa: E731
+    grown, held = side_of(after[0], "a"), side_of(before[0], "a")
+    assert set(held["claim_ids"]) < set(grown["claim_ids"]) and grown["doc_ids"] == ["a", "c"]
+    assert side_of(after[0], "b") == side_of(before[0], "b")
     assert after[0]["id"] == before[0]["id"], "a third document joined a side; the id must stay"
 
 
