@@ -8,12 +8,12 @@ times, and near-duplicate documents (wire copies) count once.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from typing import Any, Mapping, Sequence
 
-from .align import normalize_with_map
 from .disjoint import DisjointSet
 from .load import Document
 from .types import Candidate, Claim, Verdict
@@ -111,19 +111,38 @@ def origin_of(claim: Claim, known: Mapping[str, str], wire: Mapping[str, str],
     return source_of(claim, known, evidence) or f"document {wire.get(claim.doc_id, claim.doc_id)}"
 
 
+SHINGLE_WORDS = 5
+SHINGLES_KEPT = 2_000_000  # at most about this many shingle hashes over the whole corpus
+_SHINGLE_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingle_hashes(text: str, modulus: int) -> set[int]:
+    """64-bit hashes of the text's 5-word shingles (case-folded words), keeping those whose hash
+    is a multiple of `modulus`: the same sample in every document, so overlaps stay comparable."""
+    window: deque[str] = deque(maxlen=SHINGLE_WORDS)
+    kept: set[int] = set()
+    for match in _SHINGLE_WORD.finditer(text):
+        window.append(match.group(0).casefold())
+        if len(window) == SHINGLE_WORDS:
+            digest = hashlib.blake2b(" ".join(window).encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "big")
+            if value % modulus == 0:
+                kept.add(value)
+    return kept
+
+
 def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict[str, str]:
     """Map each document to a representative of its near-duplicate (wire copy) cluster.
 
-    Pairs are found through an index of 5-word shingles (a shingle in many documents is
-    boilerplate and is skipped), so the work grows with the corpus, not with its square."""
-    def shingles(text: str) -> set[str]:
-        words = normalize_with_map(text)[0].split()
-        return {" ".join(words[i:i + 5]) for i in range(max(0, len(words) - 4))}
-
-    sets = {d.id: shingles(d.text) for d in documents}
-    index: dict[str, list[str]] = {}
+    Pairs are found through an index of shingle hashes (a shingle in many documents is
+    boilerplate and is skipped), so the work grows with the corpus, not with its square; a very
+    large corpus keeps a fixed sample of shingles, so memory stays bounded."""
+    words = sum(len(d.text) for d in documents) // 6  # about six characters a word
+    modulus = max(1, words // SHINGLES_KEPT)
+    sets = {d.id: shingle_hashes(d.text, modulus) for d in documents}
+    index: dict[int, list[str]] = {}
     for doc_id in sorted(sets):
-        for shingle in sorted(sets[doc_id]):
+        for shingle in sets[doc_id]:
             index.setdefault(shingle, []).append(doc_id)
     common = max(8, int(math.sqrt(len(documents))))
     shared: Counter[tuple[str, str]] = Counter()
