@@ -21,6 +21,7 @@ from .cassette import Cassette
 from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError,
                      ProviderError)
 from .gateway import Gateway, OpenAIBatchRunner
+from .load import Document, LoadProblem
 from .pipeline import run_async
 from .report import Report
 from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
@@ -40,6 +41,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         "--meta 003_16daae7c1b36e9cd.published=2022-10-11 (repeatable; wins over "
                         "what the files say)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad input file")
+    parser.add_argument("--follow-links", action="store_true", help="read files that symbolic "
+                        "links lead to outside the folders and files named (skipped by default)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
@@ -113,6 +116,13 @@ def _metadata(items: Sequence[str]) -> dict[str, dict[str, str]]:
     return out
 
 
+def _documents(args: argparse.Namespace,
+               settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
+    return gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
+                            metadata=_metadata(args.meta), follow_links=args.follow_links,
+                            max_file_bytes=settings.max_file_bytes)
+
+
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
@@ -138,8 +148,7 @@ def _progress(quiet: bool):
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    documents, problems = _documents(args, settings)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     out = Path(args.out)
@@ -243,8 +252,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    documents, problems = _documents(args, settings)
     gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
     prices = None
     if args.prices:
@@ -296,8 +304,7 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    documents, problems = _documents(args, settings)
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from .errors import ConfigurationError
 
 MODES = ("replay", "record", "live")
+DEFAULT_MAX_FILE_BYTES = 50_000_000
 STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object")
 
 # field name -> (environment variable, parser, default)
@@ -34,6 +35,7 @@ _ENV: dict[str, tuple[str, Any, Any]] = {
     "chunk_tokens": ("CHECKER_CHUNK_TOKENS", int, 2000),
     "chunk_overlap": ("CHECKER_CHUNK_OVERLAP", int, 0),
     "batch_poll_seconds": ("CHECKER_BATCH_POLL", float, 30.0),
+    "max_file_bytes": ("CHECKER_MAX_FILE_BYTES", int, DEFAULT_MAX_FILE_BYTES),
 }
 
 
@@ -58,6 +60,9 @@ class Settings:
     chunk_tokens: int = 2000
     chunk_overlap: int = 0
     batch_poll_seconds: float = 30.0
+    # A larger input file is a load problem, not an out-of-memory kill (bench/bench_memory.py
+    # measures a document of this size).
+    max_file_bytes: int = _ENV["max_file_bytes"][2]
 
     def __post_init__(self) -> None:
         if self.api_key is not None and self.api_key != self.api_key.strip():
@@ -72,7 +77,8 @@ class Settings:
             raise ConfigurationError("the model name is empty (set CHECKER_MODEL or --model)",
                                      setting="CHECKER_MODEL")
         for name, low in (("max_tokens", 1), ("max_retries", 0), ("reasks", 0),
-                          ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0)):
+                          ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0),
+                          ("max_file_bytes", 1)):
             _at_least(name, getattr(self, name), low)
         for name in ("requests_per_minute", "tokens_per_minute"):
             if getattr(self, name) is not None:

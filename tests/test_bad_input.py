@@ -216,3 +216,76 @@ def test_the_library_refuses_text_that_is_not_unicode():
     with pytest.raises(InputError) as caught:
         make_document("x", "half a pair: \ud800")
     assert caught.value.reason == "invalid-unicode" and "\n" not in str(caught.value)
+
+
+def test_a_fifo_or_a_device_in_the_corpus_is_one_warning_and_nothing_blocks(tmp_path, capsys, no_hang):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink("/dev/zero", corpus / "zero.txt")
+    code, _, err = cli(capsys, *replay(tmp_path, corpus))
+    assert err.splitlines()[:2] == [  # links are judged while walking, files when read
+        f"warning: {corpus / 'zero.txt'}: symbolic link to /dev/zero, outside the folders and files "
+        "named; not read (--follow-links reads it)",
+        f"warning: {corpus / 'pipe.txt'}: a FIFO (named pipe), not a regular file; not read"]
+    assert code == 3 and err.splitlines()[2].startswith("checker: error: cassette miss")
+    code, _, err = cli(capsys, *replay(tmp_path, corpus), "--follow-links")
+    assert err.splitlines()[1] == (f"warning: {corpus / 'zero.txt'}: a character device, not a "
+                                   "regular file; not read")
+
+
+def test_a_link_out_of_the_corpus_is_read_only_with_follow_links(tmp_path, capsys):
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "notes.txt").write_text("Private notes. Not for the model.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    os.symlink("..", corpus / "up")
+    code, out, err = cli(capsys, "estimate", str(corpus), "--cassette", str(tmp_path / "c.jsonl"),
+                         "--json")
+    assert code == 0 and json.loads(out)["stages"][0]["calls"] == 1
+    code, out, err = cli(capsys, "estimate", str(corpus), "--cassette", str(tmp_path / "c.jsonl"),
+                         "--json", "--follow-links")
+    assert code == 0 and json.loads(out)["stages"][0]["calls"] == 2
+
+
+def test_a_file_over_checker_max_file_bytes_is_one_warning(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text(GOOD["a.txt"])
+    (tmp_path / "big.txt").write_text("A long story. " * 100)
+    monkeypatch.setenv("CHECKER_MAX_FILE_BYTES", "1000")
+    code, _, err = cli(capsys, *replay(tmp_path, tmp_path / "a.txt", tmp_path / "big.txt"))
+    assert err.splitlines()[0] == (f"warning: {tmp_path / 'big.txt'}: larger than the 1,000-byte "
+                                   "limit (CHECKER_MAX_FILE_BYTES); not read")
+
+
+def test_meta_for_an_unknown_document_is_one_error_line_and_exit_2(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(GOOD["a.txt"])
+    code, _, err = cli(capsys, *replay(tmp_path, tmp_path / "a.txt"),
+                       "--meta", "nosuchdoc.published=2024-10-25")
+    assert code == 2 and err == ("checker: error: metadata for document 'nosuchdoc': no document "
+                                 "loaded has that id\n")
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HAZARDS = {  # input beside a good document -> the file its one warning names
+    "front-matter date 2024-02-30": ("bad.md", "---\ndate: 2024-02-30\n---\nA body. It ran.\n"),
+    "front-matter date 2024-13-01T25:61:00": ("bad.md",
+                                              "---\ndate: 2024-13-01T25:61:00\n---\nA body. It ran.\n"),
+    "deeply nested YAML": ("bad.md", "---\ntitle: " + "[" * 5_000 + "]" * 5_000 + "\n---\nA body.\n"),
+    "deeply nested manifest.json": ("manifest.json", '{"a": ' + DEEP + "}"),
+    "deeply nested feed line": ("bad.jsonl", '{"id": "x", "text": ' + DEEP + "}\n"),
+}
+
+
+@pytest.mark.parametrize("kind", list(HAZARDS), ids=list(HAZARDS))
+def test_inputs_that_once_ended_in_a_traceback_are_one_warning(kind, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    name, content = HAZARDS[kind]
+    (corpus / name).write_text(content)
+    code, _, err = cli(capsys, *replay(tmp_path, corpus))
+    warning, error = err.splitlines()
+    assert warning.startswith(f"warning: {corpus / name}") and code == 3
+    assert error.startswith("checker: error: cassette miss")
