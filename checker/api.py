@@ -63,6 +63,8 @@ def check(documents_or_paths: Iterable[Source] | Source, *, model: str | None = 
                                            follow_links=follow_links,
                                            max_file_bytes=base.max_file_bytes)
     tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
+    if base.mode == "record":
+        tape.check_writable()
     gateway = Gateway(settings=base, cassette=tape, transport=transport)
     report = run(documents, gateway, progress=progress, load_problems=problems,
                  remember_groups=base.mode == "record" and tape.path is not None)

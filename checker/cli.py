@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -148,11 +150,13 @@ def _progress(quiet: bool):
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
+    out = _output_folder(args.out)  # checked before any answer is paid for
     documents, problems = _documents(args, settings)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
-    out = Path(args.out)
     cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    if settings.mode == "record" or args.batch:
+        cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
     progress = _progress(args.quiet)
     if args.batch:
@@ -195,6 +199,23 @@ def cmd_report(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _output_folder(name: str) -> Path:
+    """The --out folder, created and shown writable; otherwise a one-line InputError."""
+    out = Path(name)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; reports go into a folder", path=str(out),
+                         reason="bad-output")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe, probe_name = tempfile.mkstemp(dir=out, prefix=".checker-write-test-")
+        os.close(probe)
+        os.unlink(probe_name)
+    except OSError as err:
+        raise InputError(f"cannot write reports to {out}: {err.strerror}", path=str(out),
+                         reason="bad-output") from None
+    return out
 
 
 def _review_file(args: argparse.Namespace) -> Path | None:
@@ -325,6 +346,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette)
+    cassette.check_writable()
     summary = import_answers(args.answers, cassette=cassette,
                              provenance={"note": args.note} if args.note else None)
     _say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from conftest import first_sentence_model
+from conftest import first_sentence_model, read_only
 from oai_server import FakeOpenAI
 
 GOOD = {"a.txt": "Officials met on Monday. They said little else.",
@@ -180,17 +180,72 @@ def test_ten_thousand_tiny_documents_load_and_the_first_problem_is_one_line(tmp_
     assert "zz.txt: same text as" in err and "09999.txt; skipped" in err
 
 
-@pytest.mark.parametrize("kind", ["corrupt line", "a folder"])
-def test_an_unusable_cassette_is_one_error_line_and_exit_2(kind, tmp_path, capsys):
+GOOD_ENTRY = ('{"key": "v1:1", "request": {"prompt": "p", "messages": []}, '
+              '"response": {"raw": "{}", "model": "m"}, "provenance": {}}')
+BAD_CASSETTES = {  # what the cassette holds -> the words of the one error line
+    "corrupt line": (GOOD_ENTRY + "\ngarbage\n", "line 2 is not a cassette entry"),
+    "a line nested 100,000 deep": (GOOD_ENTRY + "\n" + "[" * 100_000 + "]" * 100_000 + "\n",
+                                   "line 2 is not a cassette entry: is not JSON (nested deeper"),
+    "an entry with response {}": (GOOD_ENTRY.replace('{"raw": "{}", "model": "m"}', "{}") + "\n",
+                                  "line 1 is not a cassette entry: response.raw is not text"),
+    "an entry whose raw is not text": (GOOD_ENTRY.replace('"raw": "{}"', '"raw": ["{}"]') + "\n",
+                                       "line 1 is not a cassette entry: response.raw is not text"),
+    "a folder": (None, "is a folder, not a file"),
+    "a FIFO": (None, "is a FIFO (named pipe), not a file"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_CASSETTES), ids=list(BAD_CASSETTES))
+def test_an_unusable_cassette_is_one_error_line_and_exit_2(kind, tmp_path, capsys, no_hang):
     story = tmp_path / "a.txt"
     story.write_text(GOOD["a.txt"])
     cassette = tmp_path / "none.jsonl"
+    content, words = BAD_CASSETTES[kind]
     if kind == "a folder":
         cassette.mkdir()
+    elif kind == "a FIFO":
+        os.mkfifo(cassette)  # reading it would wait for a writer forever
     else:
-        cassette.write_text('{"key": "v1:1"}\n' + "garbage\n")
+        cassette.write_text(content)
     code, _, err = cli(capsys, *replay(tmp_path, story))
-    assert code == 2 and err.count("\n") == 1 and str(cassette) in err
+    assert code == 2 and err.count("\n") == 1 and f"cassette {cassette}" in err and words in err
+
+
+def test_a_read_only_cassette_in_record_mode_stops_before_any_model_call(tmp_path, monkeypatch, capsys):
+    story = tmp_path / "a.txt"
+    story.write_text(GOOD["a.txt"])
+    cassette = tmp_path / "c.jsonl"
+    cassette.write_text(GOOD_ENTRY + "\n")
+    with FakeOpenAI(model=first_sentence_model) as server, read_only(cassette):
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(story), "--mode", "record", "--cassette",
+                           str(cassette), "--out", str(tmp_path / "out"))
+        assert code == 2 and err.startswith(f"checker: error: cannot record answers in cassette "
+                                            f"{cassette}: ") and err.count("\n") == 1
+        assert server.requests == []  # nothing was paid for
+
+
+@pytest.mark.parametrize("kind", ["an existing file", "a read-only parent"])
+def test_an_out_that_cannot_hold_the_report_stops_before_any_model_call(kind, tmp_path, monkeypatch,
+                                                                       capsys):
+    story = tmp_path / "a.txt"
+    story.write_text(GOOD["a.txt"])
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    out = parent / "out"
+    if kind == "an existing file":
+        out.write_text("not a folder")
+        words = f"checker: error: --out {out} is a file; reports go into a folder"
+    else:
+        words = f"checker: error: cannot write reports to {out}: "
+    with FakeOpenAI(model=first_sentence_model) as server, read_only(parent):
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(story), "--mode", "record", "--cassette",
+                           str(tmp_path / "c.jsonl"), "--out", str(out))
+        assert code == 2 and err.startswith(words) and err.count("\n") == 1
+        assert server.requests == []
 
 
 def test_feed_lines_that_would_forge_lines_or_break_unicode_are_one_warning_each(tmp_path, capsys):
