@@ -307,7 +307,8 @@ def _report_through_batches(documents, gateway: Gateway, problems, progress):
                                          load_problems=problems, remember_groups=True))
         except AnswersPending as pending:
             summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
-                                structured_output=gateway.settings.structured_output)
+                                structured_output=gateway.settings.structured_output,
+                                secrets=[gateway.settings.api_key])
             for line in summary.lines()[1:]:
                 print(f"batch: {line}", file=sys.stderr)
             if summary.imported == 0:
@@ -347,7 +348,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette)
     cassette.check_writable()
-    summary = import_answers(args.answers, cassette=cassette,
+    summary = import_answers(args.answers, cassette=cassette, secrets=[Settings.from_env().api_key],
                              provenance={"note": args.note} if args.note else None)
     _say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,
                 "invalid": len(summary.invalid), "failed": len(summary.failed),
