@@ -19,6 +19,7 @@ from typing import Any, Sequence
 from . import __version__
 from .api import gather_documents
 from .batch import export_requests, import_answers, read_pending, run_batch
+from .bounded import json_loads
 from .cassette import Cassette
 from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError,
                      ProviderError)
@@ -154,6 +155,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     documents, problems = _documents(args, settings)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
+    review_file = _review_file(args)  # read now: a bad one should cost no model call either
+    review_entries = read_review(review_file) if review_file is not None else []
     cassette = Cassette(args.cassette or out / "cassette.jsonl")
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
@@ -166,10 +169,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                                        remember_groups=settings.mode == "record"))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
-    review_file = _review_file(args)
     if review_file is not None:
         texts = {d.id: d.text for d in documents}
-        report = Report(apply_review(report.data, read_review(review_file), texts,
+        report = Report(apply_review(report.data, review_entries, texts,
                                      source=str(review_file), show_dismissed=args.show_dismissed),
                         report.texts)
     written = report.write(out)
@@ -229,8 +231,11 @@ def _review_file(args: argparse.Namespace) -> Path | None:
 
 def cmd_review(args: argparse.Namespace) -> int:
     try:
-        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        data = json_loads(Path(args.report).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), list)
+                                                 for k in ("claims", "contradictions")):
+            raise ValueError("not a checker report.json")
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8, not JSON, or nested too deep
         raise InputError(f"cannot read report {args.report}: {err}", path=args.report,
                          reason="bad-report") from None
     entries = read_review(args.review)

@@ -344,3 +344,14 @@ def test_inputs_that_once_ended_in_a_traceback_are_one_warning(kind, tmp_path, c
     warning, error = err.splitlines()
     assert warning.startswith(f"warning: {corpus / name}") and code == 3
     assert error.startswith("checker: error: cassette miss")
+
+
+@pytest.mark.parametrize("content", ["garbage\n", '{"prompt": "p", "messages": 5}\n',
+                                     "[" * 100_000 + "]" * 100_000 + "\n"])
+def test_an_unusable_pending_sidecar_is_one_error_line_naming_it(content, tmp_path, capsys):
+    cassette = tmp_path / "c.jsonl"
+    cassette.write_text(GOOD_ENTRY + "\n")
+    (tmp_path / "c.pending.jsonl").write_text(content)
+    code = main(["cassette", str(cassette)])
+    assert code == 2 and capsys.readouterr().err == (f"checker: error: {tmp_path / 'c.pending.jsonl'} line 1 is not an "
+                                 "exported request\n")
