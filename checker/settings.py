@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from .errors import ConfigurationError
 
 MODES = ("replay", "record", "live")
-DEFAULT_MAX_FILE_BYTES = 50_000_000
+DEFAULT_MAX_FILE_BYTES = 20_000_000
 STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object")
 
 # field name -> (environment variable, parser, default)
@@ -60,8 +60,8 @@ class Settings:
     chunk_tokens: int = 2000
     chunk_overlap: int = 0
     batch_poll_seconds: float = 30.0
-    # A larger input file is a load problem, not an out-of-memory kill (bench/bench_memory.py
-    # measures a document of this size).
+    # A larger input file is a load problem, not an out-of-memory kill: a 20 MB document peaks
+    # at about 1 GB in record mode (bench/bench_memory.py, bench/results.md).
     max_file_bytes: int = _ENV["max_file_bytes"][2]
 
     def __post_init__(self) -> None:
