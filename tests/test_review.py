@@ -194,7 +194,7 @@ def test_a_bad_review_file_is_one_error_line_naming_it(kind, corpus, tmp_path, c
     review.write_text(content)
     assert main(report_cmd(corpus, tmp_path / "out")) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"checker: error: ") and str(review) in err and words in err
+    assert err.startswith("checker: error: ") and str(review) in err and words in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
