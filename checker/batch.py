@@ -3,7 +3,9 @@
 Export writes one line per request, `{custom_id: request key, method, url, body}`, the
 format of OpenAI's Batch API and vLLM's offline `run_batch`, and remembers the full
 requests in the cassette's `.pending.jsonl` sidecar. Import reads a Batch API output file,
-validates each answer against its schema and appends every answer to the cassette.
+validates each answer against its schema and appends every answer to the cassette. Every line
+of a batch output passes through `redact` first (a batch error may repeat the key), so neither
+what import prints nor the cassette nor the `.batch-output.jsonl` copy holds a key.
 """
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .bounded import json_loads
 from .cassette import Cassette
 from .errors import ConfigurationError, InputError, ProviderError, SchemaViolation
 from .gateway import ModelRequest, parse_answer, response_from_completion, wire_body
+from .redact import redact
 
 if TYPE_CHECKING:
     from .gateway import OpenAIBatchRunner
@@ -40,11 +44,22 @@ def read_pending(cassette: Cassette) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
     pending = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(_read_state(path).splitlines(), start=1):
         if line.strip():
-            request = json.loads(line)
-            pending[ModelRequest.from_dict(request).key] = request
+            try:
+                request = json_loads(line)
+                pending[ModelRequest.from_dict(request).key] = request
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise InputError(f"{path} line {number} is not an exported request",
+                                 path=str(path), reason="bad-state") from None
     return pending
+
+
+def _read_state(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {path}: {err}", path=str(path), reason="bad-state") from None
 
 
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
@@ -95,8 +110,10 @@ class ImportSummary:
 
 
 def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
-                   provenance: dict[str, Any] | None = None) -> ImportSummary:
-    """Append each answer of a Batch API output file to the cassette, with its provenance."""
+                   provenance: dict[str, Any] | None = None,
+                   secrets: Iterable[str | None] = ()) -> ImportSummary:
+    """Append each answer of a Batch API output file to the cassette, with its provenance;
+    `secrets` (the API key) are redacted from every line before anything is taken from it."""
     path = Path(output_file)
     try:
         text = path.read_text(encoding="utf-8")
@@ -108,10 +125,13 @@ def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        line = redact(line, *secrets)
         try:
-            item = json.loads(line)
-            custom_id = item["custom_id"]
-        except (ValueError, KeyError, TypeError):
+            item = json_loads(line)
+            custom_id, response = item["custom_id"], item.get("response") or {}
+            if not isinstance(custom_id, str) or not isinstance(response, dict):
+                raise TypeError("custom_id is not text or response is not an object")
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise InputError(f"{path} line {number} is not a Batch API output line",
                              path=str(path), reason="bad-batch-line") from None
         if custom_id in cassette:
@@ -120,7 +140,6 @@ def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
         if custom_id not in pending:
             summary.unknown.append(custom_id)
             continue
-        response = item.get("response") or {}
         if item.get("error") or response.get("status_code") != 200:
             summary.failed[custom_id] = json.dumps(item.get("error") or response.get("body"))[:300]
             continue
@@ -146,8 +165,20 @@ def import_answers(output_file: str | os.PathLike[str], *, cassette: Cassette,
     return summary
 
 
+def _read_batch_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json_loads(_read_state(path))
+        if isinstance(state, dict) and isinstance(state.get("batch_id"), str) and isinstance(
+                state.get("keys"), list) and all(isinstance(k, str) for k in state["keys"]):
+            return state
+    except ValueError:
+        pass
+    raise InputError(f"{path} is not a batch state file (delete it to submit a new batch)",
+                     path=str(path), reason="bad-state")
+
+
 def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "OpenAIBatchRunner",
-              structured_output: str = "auto") -> ImportSummary:
+              structured_output: str = "auto", secrets: Iterable[str | None] = ()) -> ImportSummary:
     """Submit the requests as one batch, wait for it, and import its answers.
 
     The batch id is written beside the cassette before waiting, so a run killed while the
@@ -155,7 +186,7 @@ def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "Open
     """
     state_path = sidecar(cassette, ".batch.json")
     keys = sorted({r.key for r in requests if r.key not in cassette})
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else None
+    state = _read_batch_state(state_path) if state_path.exists() else None
     if state is None or not set(keys) <= set(state["keys"]):
         input_path = sidecar(cassette, ".batch-input.jsonl")
         export_requests(requests, input_path, cassette=cassette, structured_output=structured_output)
@@ -163,8 +194,8 @@ def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "Open
         _write_lines(state_path, [json.dumps(state)])
     output = runner.wait(state["batch_id"])
     output_path = sidecar(cassette, ".batch-output.jsonl")
-    _write_lines(output_path, [line for line in output.splitlines() if line.strip()])
-    summary = import_answers(output_path, cassette=cassette,
+    _write_lines(output_path, [redact(line, *secrets) for line in output.splitlines() if line.strip()])
+    summary = import_answers(output_path, cassette=cassette, secrets=secrets,
                              provenance={"recorded_via": "batch-api", "batch_id": state["batch_id"]})
     state_path.unlink(missing_ok=True)
     return summary

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -17,10 +19,12 @@ from typing import Any, Sequence
 from . import __version__
 from .api import gather_documents
 from .batch import export_requests, import_answers, read_pending, run_batch
+from .bounded import json_loads
 from .cassette import Cassette
 from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError,
                      ProviderError)
 from .gateway import Gateway, OpenAIBatchRunner
+from .load import Document, LoadProblem
 from .pipeline import run_async
 from .report import Report
 from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
@@ -40,6 +44,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         "--meta 003_16daae7c1b36e9cd.published=2022-10-11 (repeatable; wins over "
                         "what the files say)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad input file")
+    parser.add_argument("--follow-links", action="store_true", help="read files that symbolic "
+                        "links lead to outside the folders and files named (skipped by default)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
@@ -113,6 +119,13 @@ def _metadata(items: Sequence[str]) -> dict[str, dict[str, str]]:
     return out
 
 
+def _documents(args: argparse.Namespace,
+               settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
+    return gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
+                            metadata=_metadata(args.meta), follow_links=args.follow_links,
+                            max_file_bytes=settings.max_file_bytes)
+
+
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
@@ -138,12 +151,15 @@ def _progress(quiet: bool):
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    out = _output_folder(args.out)  # checked before any answer is paid for
+    documents, problems = _documents(args, settings)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
-    out = Path(args.out)
+    review_file = _review_file(args)  # read now: a bad one should cost no model call either
+    review_entries = read_review(review_file) if review_file is not None else []
     cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    if settings.mode == "record" or args.batch:
+        cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
     progress = _progress(args.quiet)
     if args.batch:
@@ -152,10 +168,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
-    review_file = _review_file(args)
     if review_file is not None:
         texts = {d.id: d.text for d in documents}
-        report = Report(apply_review(report.data, read_review(review_file), texts,
+        report = Report(apply_review(report.data, review_entries, texts,
                                      source=str(review_file), show_dismissed=args.show_dismissed),
                         report.texts)
     written = report.write(out)
@@ -187,6 +202,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _output_folder(name: str) -> Path:
+    """The --out folder, created and shown writable; otherwise a one-line InputError."""
+    out = Path(name)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; reports go into a folder", path=str(out),
+                         reason="bad-output")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe, probe_name = tempfile.mkstemp(dir=out, prefix=".checker-write-test-")
+        os.close(probe)
+        os.unlink(probe_name)
+    except OSError as err:
+        raise InputError(f"cannot write reports to {out}: {err.strerror}", path=str(out),
+                         reason="bad-output") from None
+    return out
+
+
 def _review_file(args: argparse.Namespace) -> Path | None:
     if args.review:
         return Path(args.review)
@@ -198,8 +230,11 @@ def _review_file(args: argparse.Namespace) -> Path | None:
 
 def cmd_review(args: argparse.Namespace) -> int:
     try:
-        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        data = json_loads(Path(args.report).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), list)
+                                                 for k in ("claims", "contradictions")):
+            raise ValueError("not a checker report.json")
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8, not JSON, or nested too deep
         raise InputError(f"cannot read report {args.report}: {err}", path=args.report,
                          reason="bad-report") from None
     entries = read_review(args.review)
@@ -242,8 +277,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    documents, problems = _documents(args, settings)
     gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
     prices = None
     if args.prices:
@@ -277,7 +311,8 @@ def _report_through_batches(documents, gateway: Gateway, problems, progress):
                                          load_problems=problems))
         except AnswersPending as pending:
             summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
-                                structured_output=gateway.settings.structured_output)
+                                structured_output=gateway.settings.structured_output,
+                                secrets=[gateway.settings.api_key])
             for line in summary.lines()[1:]:
                 print(f"batch: {line}", file=sys.stderr)
             if summary.imported == 0:
@@ -295,8 +330,7 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
-                                           metadata=_metadata(args.meta))
+    documents, problems = _documents(args, settings)
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
@@ -316,7 +350,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette)
-    summary = import_answers(args.answers, cassette=cassette,
+    cassette.check_writable()
+    summary = import_answers(args.answers, cassette=cassette, secrets=[Settings.from_env().api_key],
                              provenance={"note": args.note} if args.note else None)
     _say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,
                 "invalid": len(summary.invalid), "failed": len(summary.failed),

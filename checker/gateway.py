@@ -23,6 +23,7 @@ from .cassette import Cassette
 from .errors import (CassetteMiss, ExtractionFailed, ProviderError, SchemaViolation, Violation)
 from .identity import tagged_hash
 from .prompts import load_schema, schema_validator
+from .redact import redact
 from .settings import Settings
 from .tokens import count_tokens
 
@@ -322,7 +323,7 @@ class Gateway:
             response = await result if inspect.isawaitable(result) else result
             self.calls += 1
         _raise_for_text(request, response.raw, response.model)
-        response = replace(response, key=key,
+        response = replace(response, key=key, raw=redact(response.raw, self.settings.api_key),
                            latency_ms=response.latency_ms or (time.perf_counter() - started) * 1000)
         if mode == "record":
             # fsync waits on the disk: do it off the event loop so other calls keep flowing.
@@ -439,8 +440,8 @@ class OpenAIBatchRunner:
             if batch.status != "completed":
                 reasons = "; ".join(e.message for e in (batch.errors.data if batch.errors else [])
                                     if e.message) or "no reason given"
-                raise ProviderError(_redact(f"batch {batch_id} ended {batch.status}: {reasons}",
-                                            self.client.api_key),
+                raise ProviderError(redact(f"batch {batch_id} ended {batch.status}: {reasons}",
+                                           self.client.api_key),
                                     retryable=batch.status == "expired")
             parts = [self.client.files.content(file_id).text
                      for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
@@ -449,14 +450,9 @@ class OpenAIBatchRunner:
         return "\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
 
 
-def _redact(text: str, secret: str | None) -> str:
-    """A server may echo the key it was sent (a proxy quoting the Authorization header)."""
-    return text.replace(secret, "[redacted key]") if secret else text
-
-
 def _batch_error(doing: str, err: Exception, secret: str | None) -> ProviderError:
     status = getattr(err, "status_code", None)
-    detail = _redact(str(getattr(err, "message", None) or err), secret)
+    detail = redact(str(getattr(err, "message", None) or err), secret)
     return ProviderError(f"{doing} failed ({f'HTTP {status}' if status else type(err).__name__}): "
                          f"{detail}", status=status,
                          retryable=status is None or status >= 500 or status == 429)
@@ -494,7 +490,7 @@ def _provider_error(request: ModelRequest, err: Exception, secret: str | None) -
     status = getattr(err, "status_code", None)
     retryable = status in (408, 409, 429) or (status is not None and status >= 500) or isinstance(
         err, (openai.APITimeoutError, openai.APIConnectionError))
-    detail = _redact(getattr(err, "message", None) or str(err) or type(err).__name__, secret)
+    detail = redact(getattr(err, "message", None) or str(err) or type(err).__name__, secret)
     where = f"HTTP {status}" if status else type(err).__name__
     return ProviderError(f"{request.prompt_name}: model server failed ({where}): {detail}",
                          status=status, retryable=retryable, request_key=request.key)

@@ -1,14 +1,16 @@
 """Load news articles (files, folders, globs, JSONL feeds) into `Document`s; bad inputs become `LoadProblem`s.
 
-`Document.text` is exactly what was decoded from UTF-8 (BOM dropped, front matter cut off; for HTML, the
-extracted readable text), and every offset in checker indexes that string.
+`Document.text` is exactly what was decoded from UTF-8, or UTF-16/32 with a BOM (BOM dropped, front
+matter cut off; for HTML, the extracted readable text), and every offset in checker indexes that string.
+Only regular files of at most `max_file_bytes` inside the folders, files and glob bases the caller
+named are read; a symbolic link that leaves them is a problem unless `follow_links` is set.
 """
 from __future__ import annotations
 
+import codecs
 import errno
 import glob
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,7 +21,9 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import yaml
 
+from checker.bounded import json_loads, read_regular, yaml_load
 from checker.errors import InputError
+from checker.settings import DEFAULT_MAX_FILE_BYTES
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -30,7 +34,11 @@ FRONT_MATTER_ALIASES = {"outlet": "source", "date": "published"}
 MANIFEST_NAME = "manifest.json"
 MAX_TITLE_CHARS = 150
 DATELINE_SEARCH_LINES = 8
+MAX_FOLDER_DEPTH = 100  # deeper folders are a problem, not a RecursionError
 _SUPPORTED_LIST = ".txt, .md, .html, .htm or .jsonl"
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,27 @@ class LoadResult:
 class _ProblemLog:
     """Collects problems in order; in strict mode the first one raises instead."""
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, *, follow_links: bool = False,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
         self.strict = strict
         self.problems: list[LoadProblem] = []
+        self.follow_links = follow_links
+        self.max_file_bytes = max_file_bytes
+        self.roots: list[str] = []  # resolved folders and files the caller named
+
+    def inside(self, real: str) -> bool:
+        """True when a resolved path is one of the roots or under one (or links are followed)."""
+        return self.follow_links or any(
+            real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
+
+    def left_roots(self, path: str | os.PathLike[str]) -> bool:
+        """True (and a problem logged) when `path` resolves outside every root."""
+        real = os.path.realpath(path)
+        if self.inside(real):
+            return False
+        self.add(path, "outside-corpus", f"{path}: symbolic link to {real}, outside the folders and "
+                 "files named; not read (--follow-links reads it)")
+        return True
 
     def add(self, path: str | os.PathLike[str], reason: str, message: str) -> None:
         # One line each, whatever the file names hold (a message is printed as one line).
@@ -89,11 +115,15 @@ class _Draft:
 
 def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = False,
                    manifest: str | os.PathLike[str] | None = None,
-                   metadata: Mapping[str, Mapping[str, str]] | None = None) -> LoadResult:
-    """Load every document named by `inputs`; `metadata` (id -> fields) overrides all other sources."""
+                   metadata: Mapping[str, Mapping[str, str]] | None = None,
+                   follow_links: bool = False,
+                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> LoadResult:
+    """Load every document named by `inputs`; `metadata` (id -> fields) overrides all other sources
+    and must name loaded documents only."""
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    log = _ProblemLog(strict)
+    log = _ProblemLog(strict, follow_links=follow_links, max_file_bytes=max_file_bytes)
+    log.roots = [root for raw in inputs if (root := _root_of(os.fspath(raw))) is not None]
     overrides = {doc_id: _clean_metadata(entry, path="<metadata>", where=f"metadata for {doc_id!r}",
                                          log=log, reject_unknown=True)
                  for doc_id, entry in (metadata or {}).items()}
@@ -146,6 +176,10 @@ def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = F
             raise InputError(f"no documents loaded; first problem: {first.message}",
                              path=first.path, reason="no-documents")
         raise InputError("no documents loaded: no inputs were given", reason="no-documents")
+    unknown = [doc_id for doc_id in overrides if doc_id not in id_owner]
+    if unknown:  # a typo in an id would otherwise leave the date it meant to set unknown, silently
+        raise InputError(f"metadata for document {_printable(_readable(unknown[0]))!r}: no "
+                         "document loaded has that id", reason="unknown-document")
     return LoadResult(documents, log.problems)
 
 
@@ -183,17 +217,36 @@ def _build_document(doc_id: str, text: str, path: str | None,
 
 # --- finding files ---------------------------------------------------------------------------
 
+def _is_pattern(name: str) -> bool:
+    # A literal file called "notes[1].txt" exists as named; only otherwise is the input a pattern.
+    return glob.has_magic(name) and not os.path.lexists(name)
+
+
+def _root_of(name: str) -> str | None:
+    """The resolved folder or file an input names; for a pattern, the folder it starts in."""
+    if _is_pattern(name):
+        parts = Path(name).parts
+        fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+        return os.path.realpath(Path(*parts[:fixed]) if fixed else ".")
+    return os.path.realpath(name) if os.path.lexists(name) else None
+
+
 def _expand_input(raw: str | os.PathLike[str], log: _ProblemLog,
                   manifests: list[Path]) -> Iterator[tuple[Path, bool]]:
     """Yield (file, named explicitly) for one input; folders also report their manifest.json."""
     name = os.fspath(raw)
     path = Path(name)
-    # A literal file called "notes[1].txt" exists as named; only otherwise is the input a pattern.
-    if any(char in name for char in "*?[") and not os.path.lexists(name):
-        matches = sorted(glob.glob(name, recursive=True))
+    if _is_pattern(name):
+        try:
+            matches = sorted(glob.glob(name, recursive=True))
+        except RecursionError:  # "**" over folders nested about a thousand deep
+            log.add(name, "too-deep", f"{name}: folders nested too deep to match this pattern")
+            return
         if not matches:
             log.add(name, "not-found", f"{name}: no files match this pattern")
         for match in matches:
+            if log.left_roots(match):  # "**" and "*/" go through links to folders
+                continue
             if os.path.isdir(match):  # "dir/**" matches every subfolder: an empty one is no news
                 yield from _expand_folder(Path(match), log, manifests, report_empty=False)
             else:
@@ -208,8 +261,9 @@ def _expand_input(raw: str | os.PathLike[str], log: _ProblemLog,
 
 def _expand_folder(folder: Path, log: _ProblemLog, manifests: list[Path],
                    report_empty: bool = True) -> Iterator[tuple[Path, bool]]:
-    if (folder / MANIFEST_NAME).is_file():
-        manifests.append(folder / MANIFEST_NAME)
+    manifest = folder / MANIFEST_NAME
+    if manifest.is_file() and not log.left_roots(manifest):
+        manifests.append(manifest)
     files = list(_walk_folder(folder, log, ancestors=frozenset()))
     if not files and report_empty:
         log.add(folder, "no-documents", f"{folder}: no {_SUPPORTED_LIST} files in this folder")
@@ -218,10 +272,15 @@ def _expand_folder(folder: Path, log: _ProblemLog, manifests: list[Path],
 
 
 def _walk_folder(folder: Path, log: _ProblemLog, ancestors: frozenset[str]) -> Iterator[Path]:
-    """Supported files under `folder` in name order, skipping hidden entries and symlink cycles."""
+    """Supported files under `folder` in name order, skipping hidden entries, symlink cycles,
+    links out of the roots and folders nested deeper than MAX_FOLDER_DEPTH."""
     real = os.path.realpath(folder)
     if real in ancestors:
         log.add(folder, "symlink-loop", f"{folder}: symbolic link loops back to {real}; skipped")
+        return
+    if len(ancestors) >= MAX_FOLDER_DEPTH:
+        log.add(folder, "too-deep", f"{folder}: folders nested more than {MAX_FOLDER_DEPTH} deep; "
+                "not read")
         return
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -238,9 +297,13 @@ def _walk_folder(folder: Path, log: _ProblemLog, ancestors: frozenset[str]) -> I
             reason = "symlink-loop" if err.errno == errno.ELOOP else "unreadable"
             log.add(path, reason, f"{path}: cannot follow ({err.strerror})")
             continue
+        if not is_dir and path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        if entry.is_symlink() and log.left_roots(path):
+            continue
         if is_dir:
             yield from _walk_folder(path, log, ancestors | {real})
-        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+        else:
             yield path
 
 
@@ -260,24 +323,38 @@ def _readable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _read_text(path: Path, log: _ProblemLog) -> str | None:
+def _read_bytes(path: Path, log: _ProblemLog) -> bytes | None:
     try:
-        data = path.read_bytes()
+        return read_regular(path, limit=log.max_file_bytes)
+    except InputError as err:  # a FIFO, device or socket, or over the size limit
+        log.add(path, err.reason, err.message)
     except FileNotFoundError:
         log.add(path, "not-found", f"{path}: no such file (a broken link?)")
-        return None
     except OSError as err:
         reason = "symlink-loop" if err.errno == errno.ELOOP else "unreadable"
         log.add(path, reason, f"{path}: cannot read ({err.strerror})")
+    return None
+
+
+def _read_text(path: Path, log: _ProblemLog) -> str | None:
+    """The file's text. A feed is decoded whatever its lines hold: each line is checked on its own,
+    so one bad byte costs that line, not the feed."""
+    data = _read_bytes(path, log)
+    if data is None:
         return None
-    if b"\x00" in data:
+    feed = path.suffix.lower() in FEED_SUFFIXES
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and b"\x00" in data and not feed:
         log.add(path, "binary", f"{path}: looks like a binary file (contains NUL bytes), not UTF-8 text")
         return None
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding, "surrogateescape" if feed and encoding == "utf-8" else "strict")
     except UnicodeDecodeError as err:
-        log.add(path, "invalid-utf8", f"{path}: not valid UTF-8 "
+        log.add(path, "invalid-" + encoding.replace("-", ""), f"{path}: not valid {encoding.upper()} "
                 f"(byte 0x{data[err.start]:02x} at offset {err.start})")
+        return None
+    if "\x00" in text and not feed:  # UTF-16 or UTF-32 text holding a NUL character
+        log.add(path, "binary", f"{path}: looks like a binary file (contains NUL characters)")
         return None
     if not text or text.isspace():
         log.add(path, "empty", f"{path}: file is empty" if not text else f"{path}: only whitespace")
@@ -316,10 +393,13 @@ def _drafts_from_feed(path: Path, text: str, log: _ProblemLog) -> list[_Draft]:
         if not line.strip():
             continue
         where = f"{_readable(str(path))} line {number}"
+        if _readable(line) != line:  # undecodable bytes, kept as surrogates by _read_text
+            log.add(path, "bad-feed-line", f"{where}: not valid UTF-8")
+            continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            log.add(path, "bad-feed-line", f"{where}: not valid JSON ({err.msg})")
+            record = json_loads(line)
+        except ValueError as err:  # not JSON, or nested too deep to parse
+            log.add(path, "bad-feed-line", f"{where}: not valid JSON ({getattr(err, 'msg', err)})")
             continue
         if not isinstance(record, dict):
             log.add(path, "bad-feed-line", f"{where}: expected a JSON object")
@@ -353,7 +433,7 @@ def _split_front_matter(text: str, path: Path, log: _ProblemLog) -> tuple[str, d
     if not match:
         return text, {}
     try:
-        parsed = yaml.safe_load(match.group(1))
+        parsed = yaml_load(match.group(1))
     except yaml.YAMLError as err:
         problem = str(err).splitlines()[0]
         log.add(path, "bad-metadata", f"{path}: front matter is not valid YAML ({problem}); "
@@ -368,14 +448,17 @@ def _split_front_matter(text: str, path: Path, log: _ProblemLog) -> tuple[str, d
 
 def _read_manifest(path: Path, log: _ProblemLog) -> dict[str, dict[str, str]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json_loads(read_regular(path, limit=log.max_file_bytes).decode("utf-8-sig"))
+    except InputError as err:
+        log.add(path, err.reason, err.message)
+        return {}
     except FileNotFoundError:
         log.add(path, "not-found", f"{path}: manifest not found")
         return {}
     except OSError as err:
         log.add(path, "unreadable", f"{path}: cannot read manifest ({err.strerror})")
         return {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    except ValueError as err:  # not UTF-8, not JSON, or nested too deep to parse
         log.add(path, "bad-metadata", f"{path}: manifest is not valid JSON ({err})")
         return {}
     if not isinstance(data, dict):

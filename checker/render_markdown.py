@@ -1,16 +1,47 @@
-"""Markdown rendering of a report's data: what an editor reads first, then the evidence."""
+"""Markdown rendering of a report's data: what an editor reads first, then the evidence.
+
+Every piece of text that comes from a document, a file name or a model passes through `_text`
+(or `_code`, `_cell`) on its way in: HTML is escaped and link syntax defused, so a Markdown
+renderer shows an article's `<script>` as text instead of running it, and line breaks become
+spaces, so no text can start a heading or a block of its own. Plain text reads as before.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .report import distinct_spans
 
+# "&" only where it would start an entity: "AT&T" stays as written, "&lt;" shows as written.
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _text(value: Any) -> str:
+    """Text as inline Markdown that renders as exactly that text (whitespace runs as one space)."""
+    text = " ".join(str(value).split())
+    text = _ENTITY_START.sub("&amp;", text).replace("<", "&lt;")
+    # "[x](javascript:…)" would be a link; a backtick would open a code span showing "&lt;".
+    return text.replace("](", "]\\(").replace("`", "\\`")
+
+
+def _code(value: Any) -> str:
+    """A code span holding `value`: its fence is longer than any run of backticks inside, so
+    the value cannot close it early (a renderer escapes what a code span holds)."""
+    text = " ".join(str(value).split())
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if fence != "`" else f"`{text}`"
+
+
+def _cell(text: str) -> str:
+    """Already-escaped text inside a table cell, where a "|" would start the next cell."""
+    return text.replace("|", "\\|")
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
     parts = [doc.get("source") or doc["id"]]
     parts.append(doc.get("published") or "date unknown")
-    return ", ".join(parts)
+    return _text(", ".join(parts))
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -29,42 +60,45 @@ def render_markdown(data: dict[str, Any]) -> str:
         for item in found:
             review = item.get("review")
             state = ("not reviewed" if review is None else
-                     f"{review['verdict']} by {review['by']} on {review['at']}"
-                     + (f": {review['note']}" if review["note"] else ""))
+                     _text(f"{review['verdict']} by {review['by']} on {review['at']}"
+                           + (f": {review['note']}" if review["note"] else "")))
             marks = ["opinion against fact"] if item.get("opinion") else []
-            lines += [f"### [{item['severity']}] {item['type']}: {item['explanation']}", "",
-                      f"Finding `{item['id']}`{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
+            lines += [f"### [{_text(item['severity'])}] {_text(item['type'])}: "
+                      f"{_text(item['explanation'])}", "",
+                      f"Finding {_code(item['id'])}{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
             for also in item.get("also", []):
-                lines.append(f"- also found: {also}")
+                lines.append(f"- also found: {_text(also)}")
             if item.get("also"):
                 lines.append("")
             for n, side in enumerate(item["sides"], start=1):
-                lines.append(f"- **Side {n}: {side['position']}**")
+                lines.append(f"- **Side {n}: {_text(side['position'])}**")
                 for cid in distinct_spans(side["claim_ids"], claims):
                     claim = claims[cid]
-                    lines.append(f"  - “{claim['text']}” — {_doc_label(docs[claim['doc_id']])}"
-                                 f" (`{claim['doc_id']}` {claim['start']}–{claim['end']},"
-                                 f" {' → '.join(claim['attributed_to']) or 'unattributed'}, {claim['stance']})")
+                    who = _text(" → ".join(claim["attributed_to"]) or "unattributed")
+                    lines.append(f"  - “{_text(claim['text'])}” — {_doc_label(docs[claim['doc_id']])}"
+                                 f" ({_code(claim['doc_id'])} {claim['start']}–{claim['end']},"
+                                 f" {who}, {_text(claim['stance'])})")
             lines.append("")
     if data["corroborations"]:
         lines += ["## What the sources agree on", ""]
         for item in data["corroborations"]:
-            lines.append(f"- {item['statement']} ({_support(item)})")
+            lines.append(f"- {_text(item['statement'])} ({_support(item)})")
         lines.append("")
     lines += ["## Documents", ""]
     for doc in data["documents"]:
         title = doc.get("title") or doc["id"]
-        lines += [f"### {title}", "", f"`{doc['id']}` — {_doc_label(doc)}", "",
-                  doc.get("summary") or "(no summary)", ""]
+        lines += [f"### {_text(title)}", "", f"{_code(doc['id'])} — {_doc_label(doc)}", "",
+                  _text(doc.get("summary") or "(no summary)"), ""]
     if data["entities"]:
         lines += ["## Aliases", "", "| entity | also written as |", "|---|---|"]
         for entity in data["entities"]:
             if entity["aliases"]:
-                lines.append(f"| {entity['name']} | {', '.join(entity['aliases'])} |")
+                lines.append(f"| {_cell(_text(entity['name']))} | "
+                             f"{_cell(_text(', '.join(entity['aliases'])))} |")
         lines.append("")
     run = data["run"]
-    lines += ["## Run", "", f"- model requested: {run['model']}; answered by: "
-              f"{', '.join(run['answered_by']) or 'none'}",
+    lines += ["## Run", "", f"- model requested: {_text(run['model'])}; answered by: "
+              f"{_text(', '.join(run['answered_by']) or 'none')}",
               f"- model requests: {run['usage']['requests']} ({run['usage']['prompt_tokens']} prompt"
               f" + {run['usage']['completion_tokens']} completion tokens)",
               f"- candidate pairs verified: {run['candidates']['verified']} of "
@@ -77,19 +111,22 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append(f"- time expressions that could not be placed on a calendar: "
                      f"{len(run['unresolved_times'])} (see below)")
     for failure in run["failures"]:
-        lines.append(f"- incomplete: {failure['stage']} {failure['item']}: {failure['message']}")
+        lines.append(f"- incomplete: {_text(failure['stage'])} {_text(failure['item'])}: "
+                     f"{_text(failure['message'])}")
     review = run.get("review")
     if review:
-        lines.append(f"- review file {review['file']}: {review['entries']} entries, "
+        lines.append(f"- review file {_text(review['file'])}: {review['entries']} entries, "
                      f"{review['dismissed_hidden']} dismissed findings hidden")
         for entry in review["stale"]:
-            lines.append(f"- stale review entry `{entry['id']}` ({entry['verdict']} by {entry['by']}):"
+            lines.append(f"- stale review entry {_code(entry['id'])} "
+                         f"({_text(entry['verdict'])} by {_text(entry['by'])}):"
                          " its evidence is no longer in the documents")
     for problem in run["load_problems"]:
-        lines.append(f"- input skipped: {problem['message']}")
+        lines.append(f"- input skipped: {_text(problem['message'])}")
     if run.get("unresolved_times"):
         lines += ["", "### Times not resolved", "", "| document | expression | why |", "|---|---|---|"]
-        lines += [f"| `{t['doc_id']}` | {t['text']} | {t['reason']} |" for t in run["unresolved_times"]]
+        lines += [f"| {_cell(_code(t['doc_id']))} | {_cell(_text(t['text']))} | "
+                  f"{_cell(_text(t['reason']))} |" for t in run["unresolved_times"]]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -98,6 +135,6 @@ def _support(item: dict[str, Any]) -> str:
     docs = len(item["doc_ids"])
     origins = item.get("origins") or []
     sources = item.get("independent_sources", docs)
-    named = f": {', '.join(origins)}" if origins and len(origins) <= 4 else ""
+    named = f": {_text(', '.join(origins))}" if origins and len(origins) <= 4 else ""
     return (f"{sources} independent source{'s' if sources != 1 else ''}{named}; "
             f"{'relayed by' if sources < docs else 'in'} {docs} documents")

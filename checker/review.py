@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .align import normalize_with_map
+from .bounded import read_regular, toml_loads
 from .errors import InputError
 
 VERDICTS = ("confirmed", "dismissed", "needs-follow-up", "baseline")
@@ -40,25 +41,42 @@ class ReviewEntry:
 def read_review(path: str | os.PathLike[str]) -> list[ReviewEntry]:
     """The entries of a review file; a missing file has none. Bad entries are one-line errors."""
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        # Nesting is bounded before parsing; a FIFO is refused before it is opened.
+        data = toml_loads(read_regular(path, limit=None, what="review file").decode("utf-8"))
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8, not TOML, or nested too deep
         raise InputError(f"cannot read review file {path}: {err}", path=str(path),
                          reason="bad-review") from None
-    entries = []
-    for n, item in enumerate(data.get("finding", []), start=1):
-        missing = {"id", "verdict", "by", "at"} - item.keys()
-        if missing or item.get("verdict") not in VERDICTS:
-            why = (f"misses {', '.join(sorted(missing))}" if missing else
-                   f"has verdict {item.get('verdict')!r}, not one of {', '.join(VERDICTS)}")
-            raise InputError(f"review file {path}: finding entry {n} {why}", path=str(path),
-                             reason="bad-review")
-        evidence = tuple(tuple(e.split(": ", 1)) for e in item.get("evidence", []) if ": " in e)
-        entries.append(ReviewEntry(item["id"], item["verdict"], item["by"], item["at"],
-                                   item.get("note", ""), evidence))  # type: ignore[arg-type]
-    return entries
+    findings = data.get("finding", [])
+    if not isinstance(findings, list):
+        raise _bad_entry(path, "`finding` is not a list of [[finding]] tables")
+    return [_entry(path, n, item) for n, item in enumerate(findings, start=1)]
+
+
+def _entry(path: Path, n: int, item: object) -> ReviewEntry:
+    if not isinstance(item, dict):
+        raise _bad_entry(path, f"finding entry {n} is not a table")
+    item = {k: v.isoformat() if k == "at" and isinstance(v, date) else v for k, v in item.items()}
+    missing = {"id", "verdict", "by", "at"} - item.keys()
+    if missing:
+        raise _bad_entry(path, f"finding entry {n} misses {', '.join(sorted(missing))}")
+    if item["verdict"] not in VERDICTS:
+        raise _bad_entry(path, f"finding entry {n} has verdict {item['verdict']!r}, not one of "
+                         f"{', '.join(VERDICTS)}")
+    for name in ("id", "by", "at", "note"):
+        if not isinstance(item.get(name, ""), str):
+            raise _bad_entry(path, f"finding entry {n}: {name} is not text")
+    evidence = item.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        raise _bad_entry(path, f"finding entry {n}: evidence is not a list of text")
+    return ReviewEntry(item["id"], item["verdict"], item["by"], item["at"], item.get("note", ""),
+                       tuple(tuple(e.split(": ", 1)) for e in evidence if ": " in e))  # type: ignore[misc]
+
+
+def _bad_entry(path: Path, why: str) -> InputError:
+    return InputError(f"review file {path}: {why}", path=str(path), reason="bad-review")
 
 
 def write_review(path: str | os.PathLike[str], entries: Sequence[ReviewEntry]) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from .errors import ConfigurationError
 
 MODES = ("replay", "record", "live")
+DEFAULT_MAX_FILE_BYTES = 20_000_000
 STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object")
 
 # field name -> (environment variable, parser, default)
@@ -36,6 +37,7 @@ _ENV: dict[str, tuple[str, Any, Any]] = {
     "survey_tokens": ("CHECKER_SURVEY_TOKENS", int, 12000),
     "verify_per_claim": ("CHECKER_VERIFY_PER_CLAIM", float, 0.4),
     "batch_poll_seconds": ("CHECKER_BATCH_POLL", float, 30.0),
+    "max_file_bytes": ("CHECKER_MAX_FILE_BYTES", int, DEFAULT_MAX_FILE_BYTES),
 }
 
 
@@ -62,6 +64,9 @@ class Settings:
     survey_tokens: int = 12000
     verify_per_claim: float = 0.4
     batch_poll_seconds: float = 30.0
+    # A larger input file is a load problem, not an out-of-memory kill: a 20 MB document peaks
+    # at about 1 GB in record mode (bench/bench_memory.py, bench/results.md).
+    max_file_bytes: int = _ENV["max_file_bytes"][2]
 
     def __post_init__(self) -> None:
         if self.api_key is not None and self.api_key != self.api_key.strip():
@@ -77,7 +82,7 @@ class Settings:
                                      setting="CHECKER_MODEL")
         for name, low in (("max_tokens", 1), ("max_retries", 0), ("reasks", 0),
                           ("concurrency", 1), ("chunk_tokens", 64), ("chunk_overlap", 0),
-                          ("survey_tokens", 256)):
+                          ("survey_tokens", 256), ("max_file_bytes", 1)):
             _at_least(name, getattr(self, name), low)
         for name in ("requests_per_minute", "tokens_per_minute"):
             if getattr(self, name) is not None:

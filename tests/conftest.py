@@ -6,7 +6,11 @@ The network is blocked for every test by pytest-socket (see addopts in pyproject
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,6 @@ SAMPLE_CASSETTE = ROOT / "fixtures" / "cassettes" / "sample.jsonl"
 @pytest.fixture(autouse=True)
 def hermetic_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's key, server or checker settings; tests default to replay."""
-    import os
     for name in list(os.environ):
         if name.startswith(("CHECKER_", "OPENAI_")):
             monkeypatch.delenv(name)
@@ -55,9 +58,40 @@ def first_sentence_model(body: dict[str, Any]) -> str:
                                          "why": "Both say the same."} for k in labels]})
     first = re.search(r"^\[1\] (.*)$", passage_of(body), re.M)
     sentence = first.group(1) if first else ""
-    return json.dumps({"claims": [{
-        "s": 1, "claim": sentence[:80] or "A claim.", "by": [], "stance": "asserted",
-        "people": [], "orgs": [], "times": [], "amounts": [],
-        "note": f"{count_tokens(passage_of(body))} tokens"}][:1]}) if False else json.dumps(
-        {"claims": [{"s": 1, "claim": sentence[:80] or "A claim.", "by": [], "stance": "asserted",
-                     "people": [], "orgs": [], "times": [], "amounts": []}]})
+    return json.dumps({"claims": [{"s": 1, "claim": sentence[:80] or "A claim.", "by": [],
+                                   "stance": "asserted", "people": [], "orgs": [], "times": [],
+                                   "amounts": []}]})
+
+
+@pytest.fixture
+def no_hang():
+    """Turns a test that blocks (opening a FIFO, say) into a failure after 10 s instead of a hung
+    suite: the alarm's exception interrupts the blocking call."""
+    def blocked(signum, frame):
+        raise TimeoutError("blocked for 10 s")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.setitimer(signal.ITIMER_REAL, 10)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def read_only(path: Path):
+    """`path` (a file or a folder) made unwritable. Root ignores permission bits, so there the
+    immutable attribute does it; where neither works the test is skipped."""
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    immutable = False
+    try:
+        if os.access(path, os.W_OK):
+            immutable = subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+            if not immutable:
+                pytest.skip("cannot make a file read-only here (root without chattr)")
+        yield path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o755 if path.is_dir() else 0o644)

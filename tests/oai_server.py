@@ -6,7 +6,8 @@ content, or a whole `Reply` to inject a fault for that request); it records ever
 receives. A Reply can also misbehave at the transport level: wait before answering (`delay`),
 send a body that is not JSON (`raw`), or reset the connection part-way through the body
 (`cut_after`). It also implements the Batch API's files and batches endpoints, answering
-each batch line with the same `model`. The real openai client talks to it over real HTTP.
+each batch line with the same `model` (a Reply there makes a failed line with its status and
+body). The real openai client talks to it over real HTTP.
 """
 from __future__ import annotations
 
@@ -101,10 +102,14 @@ class FakeOpenAI:
         lines = []
         for n, line in enumerate(self.files[batch["input_file_id"]].decode().splitlines()):
             item = json.loads(line)
-            content = self.model(item["body"]) if self.model else ""
+            answer = self.model(item["body"]) if self.model else ""
+            # A Reply is a failed request: its line carries the status and body, as the Batch API's do.
+            response = ({"status_code": answer.status, "request_id": f"req_{n}", "body": answer.body}
+                        if isinstance(answer, Reply) else
+                        {"status_code": 200, "request_id": f"req_{n}",
+                         "body": completion(answer, model="batch-model")})
             lines.append(json.dumps({"id": f"batch_req_{n}", "custom_id": item["custom_id"], "error": None,
-                                     "response": {"status_code": 200, "request_id": f"req_{n}",
-                                                  "body": completion(content, model="batch-model")}}))
+                                     "response": response}))
         output_id = f"file-{len(self.files)}"
         self.files[output_id] = ("\n".join(lines) + "\n").encode()
         batch.update(status="completed", output_file_id=output_id,

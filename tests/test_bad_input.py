@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from conftest import first_sentence_model
+from conftest import first_sentence_model, read_only
 from oai_server import FakeOpenAI
 
 GOOD = {"a.txt": "Officials met on Monday. They said little else.",
@@ -180,17 +180,72 @@ def test_ten_thousand_tiny_documents_load_and_the_first_problem_is_one_line(tmp_
     assert "zz.txt: same text as" in err and "09999.txt; skipped" in err
 
 
-@pytest.mark.parametrize("kind", ["corrupt line", "a folder"])
-def test_an_unusable_cassette_is_one_error_line_and_exit_2(kind, tmp_path, capsys):
+GOOD_ENTRY = ('{"key": "v1:1", "request": {"prompt": "p", "messages": []}, '
+              '"response": {"raw": "{}", "model": "m"}, "provenance": {}}')
+BAD_CASSETTES = {  # what the cassette holds -> the words of the one error line
+    "corrupt line": (GOOD_ENTRY + "\ngarbage\n", "line 2 is not a cassette entry"),
+    "a line nested 100,000 deep": (GOOD_ENTRY + "\n" + "[" * 100_000 + "]" * 100_000 + "\n",
+                                   "line 2 is not a cassette entry: is not JSON (nested deeper"),
+    "an entry with response {}": (GOOD_ENTRY.replace('{"raw": "{}", "model": "m"}', "{}") + "\n",
+                                  "line 1 is not a cassette entry: response.raw is not text"),
+    "an entry whose raw is not text": (GOOD_ENTRY.replace('"raw": "{}"', '"raw": ["{}"]') + "\n",
+                                       "line 1 is not a cassette entry: response.raw is not text"),
+    "a folder": (None, "is a folder, not a file"),
+    "a FIFO": (None, "is a FIFO (named pipe), not a file"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_CASSETTES), ids=list(BAD_CASSETTES))
+def test_an_unusable_cassette_is_one_error_line_and_exit_2(kind, tmp_path, capsys, no_hang):
     story = tmp_path / "a.txt"
     story.write_text(GOOD["a.txt"])
     cassette = tmp_path / "none.jsonl"
+    content, words = BAD_CASSETTES[kind]
     if kind == "a folder":
         cassette.mkdir()
+    elif kind == "a FIFO":
+        os.mkfifo(cassette)  # reading it would wait for a writer forever
     else:
-        cassette.write_text('{"key": "v1:1"}\n' + "garbage\n")
+        cassette.write_text(content)
     code, _, err = cli(capsys, *replay(tmp_path, story))
-    assert code == 2 and err.count("\n") == 1 and str(cassette) in err
+    assert code == 2 and err.count("\n") == 1 and f"cassette {cassette}" in err and words in err
+
+
+def test_a_read_only_cassette_in_record_mode_stops_before_any_model_call(tmp_path, monkeypatch, capsys):
+    story = tmp_path / "a.txt"
+    story.write_text(GOOD["a.txt"])
+    cassette = tmp_path / "c.jsonl"
+    cassette.write_text(GOOD_ENTRY + "\n")
+    with FakeOpenAI(model=first_sentence_model) as server, read_only(cassette):
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(story), "--mode", "record", "--cassette",
+                           str(cassette), "--out", str(tmp_path / "out"))
+        assert code == 2 and err.startswith(f"checker: error: cannot record answers in cassette "
+                                            f"{cassette}: ") and err.count("\n") == 1
+        assert server.requests == []  # nothing was paid for
+
+
+@pytest.mark.parametrize("kind", ["an existing file", "a read-only parent"])
+def test_an_out_that_cannot_hold_the_report_stops_before_any_model_call(kind, tmp_path, monkeypatch,
+                                                                       capsys):
+    story = tmp_path / "a.txt"
+    story.write_text(GOOD["a.txt"])
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    out = parent / "out"
+    if kind == "an existing file":
+        out.write_text("not a folder")
+        words = f"checker: error: --out {out} is a file; reports go into a folder"
+    else:
+        words = f"checker: error: cannot write reports to {out}: "
+    with FakeOpenAI(model=first_sentence_model) as server, read_only(parent):
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-bad-input")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code, _, err = cli(capsys, "report", str(story), "--mode", "record", "--cassette",
+                           str(tmp_path / "c.jsonl"), "--out", str(out))
+        assert code == 2 and err.startswith(words) and err.count("\n") == 1
+        assert server.requests == []
 
 
 def test_feed_lines_that_would_forge_lines_or_break_unicode_are_one_warning_each(tmp_path, capsys):
@@ -216,3 +271,87 @@ def test_the_library_refuses_text_that_is_not_unicode():
     with pytest.raises(InputError) as caught:
         make_document("x", "half a pair: \ud800")
     assert caught.value.reason == "invalid-unicode" and "\n" not in str(caught.value)
+
+
+def test_a_fifo_or_a_device_in_the_corpus_is_one_warning_and_nothing_blocks(tmp_path, capsys, no_hang):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink("/dev/zero", corpus / "zero.txt")
+    code, _, err = cli(capsys, *replay(tmp_path, corpus))
+    assert err.splitlines()[:2] == [  # links are judged while walking, files when read
+        f"warning: {corpus / 'zero.txt'}: symbolic link to /dev/zero, outside the folders and files "
+        "named; not read (--follow-links reads it)",
+        f"warning: {corpus / 'pipe.txt'}: a FIFO (named pipe), not a regular file; not read"]
+    assert code == 3 and err.splitlines()[2].startswith("checker: error: cassette miss")
+    code, _, err = cli(capsys, *replay(tmp_path, corpus), "--follow-links")
+    assert err.splitlines()[1] == (f"warning: {corpus / 'zero.txt'}: a character device, not a "
+                                   "regular file; not read")
+
+
+def test_a_link_out_of_the_corpus_is_read_only_with_follow_links(tmp_path, capsys):
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "notes.txt").write_text("Private notes. Not for the model.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    os.symlink("..", corpus / "up")
+    code, out, err = cli(capsys, "estimate", str(corpus), "--cassette", str(tmp_path / "c.jsonl"),
+                         "--json")
+    assert code == 0 and json.loads(out)["stages"][0]["calls"] == 1
+    code, out, err = cli(capsys, "estimate", str(corpus), "--cassette", str(tmp_path / "c.jsonl"),
+                         "--json", "--follow-links")
+    assert code == 0 and json.loads(out)["stages"][0]["calls"] == 2
+
+
+def test_a_file_over_checker_max_file_bytes_is_one_warning(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text(GOOD["a.txt"])
+    (tmp_path / "big.txt").write_text("A long story. " * 100)
+    monkeypatch.setenv("CHECKER_MAX_FILE_BYTES", "1000")
+    code, _, err = cli(capsys, *replay(tmp_path, tmp_path / "a.txt", tmp_path / "big.txt"))
+    assert err.splitlines()[0] == (f"warning: {tmp_path / 'big.txt'}: larger than the 1,000-byte "
+                                   "limit (CHECKER_MAX_FILE_BYTES); not read")
+
+
+def test_meta_for_an_unknown_document_is_one_error_line_and_exit_2(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(GOOD["a.txt"])
+    code, _, err = cli(capsys, *replay(tmp_path, tmp_path / "a.txt"),
+                       "--meta", "nosuchdoc.published=2024-10-25")
+    assert code == 2 and err == ("checker: error: metadata for document 'nosuchdoc': no document "
+                                 "loaded has that id\n")
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HAZARDS = {  # input beside a good document -> the file its one warning names
+    "front-matter date 2024-02-30": ("bad.md", "---\ndate: 2024-02-30\n---\nA body. It ran.\n"),
+    "front-matter date 2024-13-01T25:61:00": ("bad.md",
+                                              "---\ndate: 2024-13-01T25:61:00\n---\nA body. It ran.\n"),
+    "deeply nested YAML": ("bad.md", "---\ntitle: " + "[" * 5_000 + "]" * 5_000 + "\n---\nA body.\n"),
+    "deeply nested manifest.json": ("manifest.json", '{"a": ' + DEEP + "}"),
+    "deeply nested feed line": ("bad.jsonl", '{"id": "x", "text": ' + DEEP + "}\n"),
+}
+
+
+@pytest.mark.parametrize("kind", list(HAZARDS), ids=list(HAZARDS))
+def test_inputs_that_once_ended_in_a_traceback_are_one_warning(kind, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD["a.txt"])
+    name, content = HAZARDS[kind]
+    (corpus / name).write_text(content)
+    code, _, err = cli(capsys, *replay(tmp_path, corpus))
+    warning, error = err.splitlines()
+    assert warning.startswith(f"warning: {corpus / name}") and code == 3
+    assert error.startswith("checker: error: cassette miss")
+
+
+@pytest.mark.parametrize("content", ["garbage\n", '{"prompt": "p", "messages": 5}\n',
+                                     "[" * 100_000 + "]" * 100_000 + "\n"])
+def test_an_unusable_pending_sidecar_is_one_error_line_naming_it(content, tmp_path, capsys):
+    cassette = tmp_path / "c.jsonl"
+    cassette.write_text(GOOD_ENTRY + "\n")
+    (tmp_path / "c.pending.jsonl").write_text(content)
+    code = main(["cassette", str(cassette)])
+    assert code == 2 and capsys.readouterr().err == (f"checker: error: {tmp_path / 'c.pending.jsonl'} line 1 is not an "
+                                 "exported request\n")

@@ -364,14 +364,15 @@ def test_file_without_permission_is_unreadable(tmp_path):
 
 def test_os_error_while_reading_is_unreadable(tmp_path, monkeypatch):
     path = write(tmp_path / "flaky.txt", ARTICLE)
-    real_read_bytes = Path.read_bytes
+    import checker.load
+    real_read = checker.load.read_regular
 
-    def failing_read_bytes(self):
-        if self.name == "flaky.txt":
+    def failing_read(name, **options):
+        if Path(name).name == "flaky.txt":
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_read(name, **options)
 
-    monkeypatch.setattr(Path, "read_bytes", failing_read_bytes)
+    monkeypatch.setattr(checker.load, "read_regular", failing_read)
     problem = only_problem(load_documents([path, CORPUS]))
     assert problem.reason == "unreadable"
     assert str(path) in problem.message and "Permission denied" in problem.message
@@ -404,17 +405,24 @@ def test_symlinked_directory_back_to_an_ancestor_is_not_followed_forever(tmp_pat
     assert problem.reason == "symlink-loop" and str(tmp_path / "top" / "again") in problem.message
 
 
-def test_symlinked_directory_elsewhere_is_followed(tmp_path):
+def test_symlinked_directory_elsewhere_is_followed_only_when_asked(tmp_path):
     write(tmp_path / "elsewhere" / "b.txt", ARTICLE)
-    (tmp_path / "top").mkdir()
+    write(tmp_path / "top" / "a.txt", "A story of its own.")
     os.symlink(tmp_path / "elsewhere", tmp_path / "top" / "linked")
-    assert [doc.id for doc in load_documents([tmp_path / "top"]).documents] == ["b"]
+    result = load_documents([tmp_path / "top"])
+    assert [doc.id for doc in result.documents] == ["a"]
+    assert only_problem(result).reason == "outside-corpus"
+    followed = load_documents([tmp_path / "top"], follow_links=True)
+    assert [doc.id for doc in followed.documents] == ["a", "b"] and followed.problems == []
+    # a link to another folder the caller named stays inside the corpus
+    both = load_documents([tmp_path / "top", tmp_path / "elsewhere"])
+    assert [doc.id for doc in both.documents] == ["a", "b"] and both.problems == []
 
 
 # --- strict mode and total failure --------------------------------------------------------------
 
 def test_strict_raises_the_first_problem_with_path_and_reason(tmp_path):
-    path = write(tmp_path / "bad.txt", b"\xff\xfe")
+    path = write(tmp_path / "bad.txt", b"\xff\xfd")
     with pytest.raises(InputError) as caught:
         load_documents([CORPUS, path], strict=True)
     assert caught.value.reason == "invalid-utf8"
@@ -591,3 +599,167 @@ def test_ten_thousand_tiny_documents_load(tmp_path):
     assert result.documents[0].id == "00000" and result.documents[-1].id == "09999"
     assert reasons(result) == ["duplicate-content"]
 
+
+
+# --- confinement: links out of the corpus, file kinds, sizes --------------------------------------
+
+def test_a_link_out_of_the_corpus_is_a_problem_and_nothing_behind_it_is_read(tmp_path, monkeypatch):
+    write(tmp_path / "private" / "notes.txt", "Private notes that must never reach a model.")
+    write(tmp_path / "elsewhere.txt", "Another private file.")
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", ARTICLE)
+    os.symlink("..", corpus / "up")  # the probe's case: a folder link to the corpus's parent
+    os.symlink(tmp_path / "elsewhere.txt", corpus / "b.txt")
+    import checker.load
+    real_read, read = checker.load.read_regular, []
+    monkeypatch.setattr(checker.load, "read_regular",
+                        lambda name, **options: read.append(str(name)) or real_read(name, **options))
+    result = load_documents([corpus])
+    assert [doc.id for doc in result.documents] == ["a"]
+    assert reasons(result) == ["outside-corpus", "outside-corpus"]
+    assert f"{corpus / 'b.txt'}: symbolic link to {tmp_path / 'elsewhere.txt'}, outside" in \
+        result.problems[0].message and "not read (--follow-links reads it)" in result.problems[0].message
+    assert read == [str(corpus / "a.txt")]  # the warning is true: nothing behind the links was read
+    read.clear()
+    followed = load_documents([corpus], follow_links=True)
+    assert {"notes", "b"} <= {doc.id for doc in followed.documents}
+
+
+def test_a_pattern_reaches_only_files_inside_the_folder_it_starts_in(tmp_path):
+    write(tmp_path / "private" / "notes.txt", "Private notes that must never reach a model.")
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", ARTICLE)
+    os.symlink(tmp_path / "private", corpus / "linked")
+    result = load_documents([str(corpus / "*" / "*.txt"), str(corpus / "*.txt")])
+    assert [doc.id for doc in result.documents] == ["a"]
+    assert reasons(result) == ["outside-corpus"]
+
+
+def test_a_manifest_linked_from_outside_the_corpus_is_not_read(tmp_path):
+    write(tmp_path / "secret.json", json.dumps({"a": {"source": "Leaked"}}))
+    write(tmp_path / "corpus" / "a.txt", ARTICLE)
+    os.symlink(tmp_path / "secret.json", tmp_path / "corpus" / "manifest.json")
+    result = load_documents([tmp_path / "corpus"])
+    assert result.documents[0].source is None and reasons(result) == ["outside-corpus"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "socket"])
+def test_only_regular_files_are_read(kind, tmp_path, no_hang):
+    path = tmp_path / "odd.txt"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would block until a writer came
+        expected = "a FIFO (named pipe), not a regular file; not read"
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", path)  # reading it would never end
+        expected = "a character device, not a regular file; not read"
+    else:
+        import socket
+        listening = socket.socket(socket.AF_UNIX)
+        listening.bind(str(path))
+        expected = "a socket, not a regular file; not read"
+    result = load_documents([path, CORPUS])
+    assert only_problem(result).reason == "not-regular"
+    assert result.problems[0].message == f"{path}: {expected}"
+    folder = load_documents([tmp_path, CORPUS], follow_links=True)  # found in a folder, the same
+    assert reasons(folder) == ["not-regular"]
+
+
+def test_a_file_over_the_size_limit_is_a_problem_not_read(tmp_path):
+    big = write(tmp_path / "big.txt", "A long story. " * 100)  # 1,400 bytes
+    small = write(tmp_path / "small.txt", ARTICLE)
+    result = load_documents([big, small], max_file_bytes=1_399)
+    assert [doc.id for doc in result.documents] == ["small"]
+    assert only_problem(result).reason == "too-large"
+    assert result.problems[0].message == (f"{big}: larger than the 1,399-byte limit "
+                                          "(CHECKER_MAX_FILE_BYTES); not read")
+    assert load_documents([big], max_file_bytes=1_400).documents[0].text == "A long story. " * 100
+
+
+def _deep_folders(top: Path, depth: int) -> Path:
+    """top/d/d/.../d/a.txt, made level by level: os.makedirs recurses once per level and would
+    fail at this depth itself (the path stays under PATH_MAX)."""
+    folder = top
+    for _ in range(depth + 1):
+        folder.mkdir()
+        folder = folder / "d"
+    return write(folder.parent / "a.txt", "A story at the bottom of a deep folder. It ran.")
+
+
+def _remove_deep_folders(top: Path, depth: int) -> None:
+    """Level by level, for the same reason (shutil.rmtree recurses too)."""
+    (top / ("d/" * depth) / "a.txt").unlink()
+    for level in range(depth, -1, -1):
+        (top / ("d/" * level)).rmdir()
+
+
+def test_folders_1200_deep_are_one_problem_and_the_rest_loads(tmp_path):
+    top = tmp_path / "deep"
+    _deep_folders(top, 1200)
+    try:
+        result = load_documents([top, CORPUS])
+        assert len(result.documents) == 5 and reasons(result) == ["too-deep", "no-documents"]
+        assert "folders nested more than 100 deep; not read" in result.problems[0].message
+    finally:
+        _remove_deep_folders(top, 1200)
+
+
+# --- encodings and feeds ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_decoded(encoding, tmp_path):
+    text = "Zürich — the story. It ran 5 € cheaper.\n\n“Quoted” 🦆 text.\n"
+    data = "\ufeff".encode(encoding) + text.encode(encoding)
+    doc = load_documents([write(tmp_path / "wide.txt", data)]).documents[0]
+    assert doc.text == text
+    feed = "\ufeff" + json.dumps({"id": "f", "text": text}) + "\n"
+    assert load_documents([write(tmp_path / "f.jsonl", feed.encode(encoding))]).documents[0].text == text
+
+
+def test_a_bad_utf16_file_is_named_as_such(tmp_path):
+    path = write(tmp_path / "half.txt", b"\xff\xfeA\x00\x00\xd8")  # a lone high surrogate
+    assert only_problem(load_documents([path, CORPUS])).reason == "invalid-utf16"
+
+
+def test_a_feed_keeps_its_good_lines_beside_a_nul_byte_and_bad_utf8(tmp_path):
+    feed = write(tmp_path / "feed.jsonl", b"\n".join([
+        json.dumps({"id": "one", "text": "The first story. It ran."}).encode(),
+        b'{"id": "nul", "text": "a \x00 byte"}',
+        b'{"id": "latin", "text": "caf\xe9"}',
+        json.dumps({"id": "two", "text": "The second story. It ran."}).encode()]) + b"\n")
+    result = load_documents([feed])
+    assert [doc.id for doc in result.documents] == ["one", "two"]
+    assert [p.message for p in result.problems] == [
+        f"{feed} line 2: not valid JSON (Invalid control character at)",
+        f"{feed} line 3: not valid UTF-8"]
+
+
+# --- state files nested too deep, dates that are no dates ----------------------------------------
+
+def test_nesting_too_deep_to_parse_is_a_problem_in_feeds_manifests_and_front_matter(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    feed = write(tmp_path / "c" / "feed.jsonl", f'{{"id": "x", "text": "t", "title": {deep}}}\n'
+                 + json.dumps({"id": "ok", "text": "A story that loads. It ran."}) + "\n")
+    write(tmp_path / "c" / "manifest.json", f'{{"ok": {deep}}}')
+    write(tmp_path / "c" / "fm.md", "---\ntitle: " + "[" * 5_000 + "]" * 5_000 + "\n---\nBody text.\n")
+    write(tmp_path / "c" / "block.md", "---\ntitle:\n" + "".join(" " * n + "- \n" for n in range(300))
+          + "---\nMore body text.\n")
+    result = load_documents([tmp_path / "c"])
+    assert sorted(doc.id for doc in result.documents) == ["block", "fm", "ok"]
+    assert sorted(reasons(result)) == ["bad-feed-line"] + ["bad-metadata"] * 3
+    assert all("nested deeper than 100 levels" in p.message for p in result.problems)
+    assert any(p.message.startswith(f"{feed} line 1: ") for p in result.problems)
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "2024-13-01T25:61:00"])
+def test_a_front_matter_date_that_is_no_calendar_date_is_a_problem(value, tmp_path):
+    path = write(tmp_path / "fm.md", f"---\ntitle: T\ndate: {value}\n---\nBody text.\n")
+    result = load_documents([path])
+    assert only_problem(result).message == f"{path} front matter: date {value!r} is not an ISO date (YYYY-MM-DD)"
+    assert result.documents[0].published is None and result.documents[0].title == "T"
+
+
+def test_metadata_for_a_document_that_is_not_loaded_is_an_error(tmp_path):
+    write(tmp_path / "a.txt", ARTICLE)
+    with pytest.raises(InputError) as caught:
+        load_documents([tmp_path], metadata={"nosuchdoc": {"published": "2024-10-25"}})
+    assert str(caught.value) == "metadata for document 'nosuchdoc': no document loaded has that id"

@@ -181,3 +181,43 @@ def test_review_list_shows_states_and_a_bad_verdict_is_a_one_line_error(corpus, 
     assert main(report_cmd(corpus, out)) == 2
     err = capsys.readouterr().err
     assert "verdict 'maybe'" in err and err.count("\n") == 1
+
+
+BAD_REVIEW_FILES = {  # review.toml -> the words of its one error line
+    "finding = [1, 2]": ("finding = [1, 2]\n", "finding entry 1 is not a table"),
+    "evidence = [1]": ('[[finding]]\nid = "f-1"\nverdict = "confirmed"\nby = "ed"\nat = "2026-01-01"\n'
+                       "evidence = [1]\n", "finding entry 1: evidence is not a list of text"),
+    "an id that is a number": ('[[finding]]\nid = 7\nverdict = "confirmed"\nby = "ed"\nat = "x"\n',
+                               "finding entry 1: id is not text"),
+    "finding = 3": ("finding = 3\n", "`finding` is not a list of [[finding]] tables"),
+    "nested 100,000 deep": ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than 100"),
+    "not TOML": ("[[finding\n", "cannot read review file"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_REVIEW_FILES), ids=list(BAD_REVIEW_FILES))
+def test_a_bad_review_file_is_one_error_line_naming_it(kind, corpus, tmp_path, capsys):
+    review = corpus / "review.toml"
+    content, words = BAD_REVIEW_FILES[kind]
+    review.write_text(content)
+    assert main(report_cmd(corpus, tmp_path / "out")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("checker: error: ") and str(review) in err and words in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_review_file_that_is_a_fifo_is_refused_without_blocking(corpus, tmp_path, capsys, no_hang):
+    import os
+    os.mkfifo(corpus / "review.toml")
+    assert main(report_cmd(corpus, tmp_path / "out")) == 2
+    assert "a FIFO (named pipe), not a regular review file" in capsys.readouterr().err
+
+
+def test_review_list_on_a_file_that_is_no_report_is_one_line(tmp_path, capsys):
+    report = tmp_path / "report.json"
+    for content in ("[" * 100_000 + "]" * 100_000, '{"claims": 1}'):
+        report.write_text(content)
+        assert main(["review", "list", "--report", str(report), "--review",
+                     str(tmp_path / "r.toml")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"checker: error: cannot read report {report}: ") and err.count("\n") == 1

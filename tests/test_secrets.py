@@ -13,7 +13,7 @@ import pytest
 from checker.cli import main
 from checker.settings import Settings
 from conftest import first_sentence_model
-from oai_server import FakeOpenAI, error
+from oai_server import FakeOpenAI, Reply, completion, error
 
 KEY = "sk-test-SECRET-7f3a9c1e5b2d4086"  # distinctive: any leak of it is findable
 
@@ -154,3 +154,67 @@ def test_a_connection_failure_does_not_print_the_key(tmp_path, monkeypatch, caps
 def test_settings_never_show_the_key():
     settings = Settings(api_key=KEY)
     assert_no_key(repr(settings), str(settings))
+
+
+def echoing_model(body):
+    """The first document's extraction fails with an error that repeats the key; every other
+    answer repeats it inside its text."""
+    if "Officials met on Monday. They" in json.dumps(body):
+        return error(401, f"Incorrect API key provided: {KEY}. Authorization: Bearer {KEY}")
+    answer = json.loads(first_sentence_model(body))
+    if "summary" in answer:
+        answer["summary"] = f"A summary sent with key {KEY}."
+    return json.dumps(answer)
+
+
+def test_an_answer_that_repeats_the_key_is_recorded_and_reported_without_it(
+        tmp_path, monkeypatch, capsys, keyed):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "a.txt").unlink()  # only the document whose answers repeat the key
+    with FakeOpenAI(model=echoing_model) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(["report", str(corpus), "--mode", "record", "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert code == 0 and report["documents"][0]["summary"] == "A summary sent with key [redacted key]."
+    assert_no_key(out, err, keyed.text, where=files_under(tmp_path))
+
+
+def test_report_batch_whose_lines_repeat_the_key_prints_and_writes_no_key(
+        tmp_path, monkeypatch, capsys, keyed):
+    corpus = write_corpus(tmp_path / "corpus")
+    monkeypatch.setenv("CHECKER_BATCH_POLL", "0.05")
+    with FakeOpenAI(model=echoing_model) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(["report", str(corpus), "--cassette", str(tmp_path / "c.jsonl"), "--batch",
+                     "--out", str(tmp_path / "out"), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 3 and "failed in the batch" in err and "Incorrect API key provided" in err
+    written = files_under(tmp_path)
+    assert any(name.endswith(".batch-output.jsonl") for name in written)
+    assert any(KEY in v.decode() for v in server.files.values())  # the server's lines held it
+    assert_no_key(out, err, keyed.text, where=written)
+
+
+def test_import_of_a_batch_output_that_repeats_the_key_prints_and_keeps_no_key(
+        tmp_path, monkeypatch, capsys, keyed):
+    corpus = write_corpus(tmp_path / "corpus")
+    assert main(["export", str(corpus), "--cassette", str(tmp_path / "c.jsonl"),
+                 "--out", str(tmp_path / "requests.jsonl")]) == 0
+    requests = [json.loads(line) for line in (tmp_path / "requests.jsonl").read_text().splitlines()]
+    lines = []
+    for n, item in enumerate(requests):
+        answer = echoing_model(item["body"])
+        response = ({"status_code": answer.status, "body": answer.body} if isinstance(answer, Reply)
+                    else {"status_code": 200, "body": completion(answer)})
+        lines.append(json.dumps({"id": f"line-{n}", "custom_id": item["custom_id"],
+                                 "response": response, "error": None}))
+    lines.append(json.dumps({"id": "line-x", "custom_id": "v1:unknown", "response": None,
+                             "error": {"code": "invalid_api_key", "message": f"bad key {KEY}"}}))
+    (tmp_path / "output.jsonl").write_text("\n".join(lines) + "\n")
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "output.jsonl"), "--cassette", str(tmp_path / "c.jsonl")]) == 0
+    out, err = capsys.readouterr()
+    assert "imported 1 answers" in err and "failed in the batch" in err and "[redacted key]" in err
+    written = {k: v for k, v in files_under(tmp_path).items() if not k.endswith("output.jsonl")}
+    assert_no_key(out, err, keyed.text, where=written)
