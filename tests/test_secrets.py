@@ -162,8 +162,8 @@ def echoing_model(body):
     if "Officials met on Monday. They" in json.dumps(body):
         return error(401, f"Incorrect API key provided: {KEY}. Authorization: Bearer {KEY}")
     answer = json.loads(first_sentence_model(body))
-    if "summary" in answer:
-        answer["summary"] = f"A summary sent with key {KEY}."
+    for item in answer.get("summaries", []):  # the story-level survey writes the summaries
+        item["summary"] = f"A summary sent with key {KEY}."
     return json.dumps(answer)
 
 
@@ -215,6 +215,7 @@ def test_import_of_a_batch_output_that_repeats_the_key_prints_and_keeps_no_key(
     capsys.readouterr()
     assert main(["import", str(tmp_path / "output.jsonl"), "--cassette", str(tmp_path / "c.jsonl")]) == 0
     out, err = capsys.readouterr()
-    assert "imported 1 answers" in err and "failed in the batch" in err and "[redacted key]" in err
+    # a's extraction and the survey (which reads a too) fail with the key in their error
+    assert "imported 2 answers" in err and "failed in the batch" in err and "[redacted key]" in err
     written = {k: v for k, v in files_under(tmp_path).items() if not k.endswith("output.jsonl")}
     assert_no_key(out, err, keyed.text, where=written)
