@@ -153,9 +153,12 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client died mid-request (a killed run): nothing asked
+                    self.close_connection = True
+                    return
                 self._send(server._route("POST", self.path, self.headers.get("content-type", ""),
-                                         self.rfile.read(length),
-                                         {k.lower(): v for k, v in self.headers.items()}))
+                                         raw, {k.lower(): v for k, v in self.headers.items()}))
 
             def do_GET(self) -> None:
                 self._send(server._route("GET", self.path, "", b""))
