@@ -27,9 +27,9 @@ from .errors import ProviderError
 
 T = TypeVar("T")
 
-CUT = 0.7             # a 429 multiplies the rate factor and the window by this
-MIN_FACTOR = 0.05     # the rate never falls below 5% of the provider's (or the ceiling's)
-PROBE = 0.05          # successes raise the rate factor by this much per second, back to 1
+CUT = 0.7             # a 429 multiplies the rate and the window by this
+MIN_RATE = 1 / 60     # ... but never below one request (or token) a minute
+PROBE = 0.1           # successes add back this share of the pre-cut rate per second
 FIRST_BACKOFF = 0.25  # seconds before the first retry of a fault without Retry-After, doubling
 MAX_BACKOFF = 30.0
 PACE_WINDOW = 5.0     # the pace shown is the requests sent over this many seconds
@@ -116,31 +116,36 @@ def rate_limits(headers: Mapping[str, str]) -> RateLimits:
 
 
 class Budget:
-    """A bucket of one second's allowance refilled at `rate` per second, for requests or tokens.
+    """A bucket refilled at `rate` per second, for requests or tokens, holding `burst` seconds
+    of allowance (one at first; every 429 under the pace halves it, as the provider's own
+    burst proved smaller).
 
-    The rate is the lower of the ceiling and the provider's own rate (from its headers), times
-    an AIMD factor; with neither known the budget does not pace. What the provider says is
-    left caps the level. A request larger than the bucket waits for a full bucket and leaves
-    it in debt: a whole second's burst at most, never a minute's.
+    The rate starts at the ceiling, or at the provider's rate once its headers give one, and
+    never goes above either; with neither it does not pace until a 429 gives a first guess.
+    A 429 cuts the rate by CUT, successes add back PROBE of the pre-cut rate a second (AIMD).
+    What the provider says is left caps the level. A request larger than the bucket waits for
+    a full bucket and leaves it in debt.
     """
 
     def __init__(self, per_minute: int | None, now: float) -> None:
         self.ceiling = per_minute / 60.0 if per_minute else None
-        self.learned: float | None = None
-        self.factor = 1.0
-        self.probed = now
+        self.learned: float | None = None  # the provider's own rate, from its headers
+        self.rate = self.ceiling           # the pace now; None: not paced
+        self.burst = 1.0
         self.level, self.updated = self.capacity, now
         self.paced_since = now if self.ceiling else None
+        self.cut_from: float | None = None  # the rate before the last cut
+        self.probed = now
         self.sent: deque[tuple[float, float]] = deque()  # (time, amount) over the last minute
 
     @property
-    def rate(self) -> float | None:
+    def top(self) -> float | None:
         known = [r for r in (self.ceiling, self.learned) if r is not None]
-        return min(known) * self.factor if known else None
+        return min(known) if known else None
 
     @property
     def capacity(self) -> float:
-        return max(1.0, self.rate or 1.0)
+        return max(1.0, (self.rate or 1.0) * self.burst)
 
     def _refill(self, now: float) -> None:
         if self.rate is not None:
@@ -169,30 +174,52 @@ class Budget:
             total += amount
         return total
 
+    def _start(self, rate: float, now: float) -> None:
+        """Begin pacing, from what the last second's unpaced requests used."""
+        self.rate, self.paced_since, self.updated = rate, now, now
+        self.level = self.capacity - self.sent_since(now - 1.0)
+
+    def _left(self, remaining: float, sent_at: float, now: float) -> None:
+        """The provider had `remaining` when it took the request sent at `sent_at`: add what
+        refilled since, less what was sent after it."""
+        refill = self.learned or self.rate or 0.0
+        self.level = min(self.level, remaining + (now - sent_at) * refill - self.sent_since(sent_at))
+
     def learn(self, limit: Limit, sent_at: float, now: float) -> None:
-        """Take the provider's rate and remaining budget from the answer to a request sent at
-        `sent_at`: what it had left then, refilled since, less what was sent after it."""
+        """Take the provider's rate and remaining budget from an answer's headers."""
         self._refill(now)
-        unpaced = self.rate is None
         if limit.rate is not None:
             self.learned = limit.rate
-        if self.rate is None:
-            return
-        if unpaced:  # start from what the last second's unpaced requests used
-            self.level, self.paced_since = self.capacity - self.sent_since(now - 1.0), now
-        if limit.remaining is not None:
-            refill = self.learned or self.rate
-            left = limit.remaining + (now - sent_at) * refill - self.sent_since(sent_at)
-            self.level = min(self.level, left)
+            if self.rate is None:
+                self._start(self.top, now)
+            elif self.rate > self.top:
+                self.rate = self.top
+        if self.rate is not None and limit.remaining is not None:
+            self._left(limit.remaining, sent_at, now)
 
-    def cut(self, sent_at: float) -> None:
-        """A 429 for a request sent under this pace: slow down."""
-        if self.paced_since is not None and sent_at >= self.paced_since:
-            self.factor = max(MIN_FACTOR, self.factor * CUT)
+    def cut(self, sent_at: float, now: float, *, slow: bool, guess: float | None = None) -> None:
+        """A 429 for a request sent at `sent_at`: the provider had nothing left then. With
+        `slow`, slow down if that request went out under this pace (older ones answer an older
+        pace); an unpaced budget starts at `guess`."""
+        self._refill(now)
+        if self.rate is None:
+            if guess is not None:
+                self._start(guess, now)
+                self._left(0.0, sent_at, now)
+                self.cut_from = guess  # a guess: probe upwards from it
+            return
+        self._left(0.0, sent_at, now)
+        if slow and self.paced_since is not None and sent_at >= self.paced_since:
+            self.cut_from = self.rate
+            self.rate = max(MIN_RATE, self.rate * CUT)
+            self.burst = max(1.0 / self.rate, self.burst / 2)
 
     def probe(self, now: float) -> None:
-        """A success: creep back up towards the full rate."""
-        self.factor = min(1.0, self.factor + PROBE * min(1.0, now - self.probed))
+        """A success: after a cut, creep back up (never above the ceiling or the provider's rate)."""
+        if self.rate is not None and self.cut_from is not None:
+            self.rate += PROBE * self.cut_from * min(1.0, now - self.probed)
+            if self.top is not None:
+                self.rate = min(self.rate, self.top)
         self.probed = now
 
 
@@ -257,18 +284,19 @@ class Pacer:
                 if not err.retryable:
                     raise
                 if err.rate_limited:
-                    self._cut(sent_at, now)
+                    self._cut(sent_at, now, err.retry_after)
                 delay = err.retry_after
-                if delay is not None:
-                    if delay > self.deadline:
-                        raise self.halt(_wait_too_long(err, self.deadline))
-                    self._hold(now + delay, now)
-                else:
+                if delay is not None and delay > self.deadline:
+                    raise self.halt(_wait_too_long(err, self.deadline))
+                if delay is None:
                     backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (tries - 1))
                     delay = self.random.uniform(backoff / 2, backoff)
                 if now + delay > first_sent + self.deadline:
                     raise _gave_up(err, tries, now - first_sent, self.deadline) from None
-                await self._pause(delay)
+                if err.retry_after is not None:  # everyone waits: queue at once, keeping its place
+                    self._hold(now + delay, now)
+                else:
+                    await self._pause(delay)
                 continue
             except BaseException:
                 self._release()
@@ -360,18 +388,21 @@ class Pacer:
                     and limit.reset:
                 self._hold(now + limit.reset, now)  # nothing left, no rate known: wait it out
 
-    def _cut(self, sent_at: float, now: float) -> None:
+    def _cut(self, sent_at: float, now: float, retry_after: float | None) -> None:
         """Slow down once per round trip: 429s for requests sent before the last cut are
-        answers to the old pace, not news."""
-        if sent_at <= self.last_cut:
-            return
-        self.last_cut = now
-        self.window = max(1.0, self.window * CUT)
-        self.requests.cut(sent_at)
-        self.tokens.cut(sent_at)
+        answers to the old pace, not news. With no pace yet, a Retry-After gives the first
+        guess (one request per Retry-After); without one, only the window shrinks."""
+        news = sent_at > self.last_cut
+        if news:
+            self.last_cut = now
+            self.window = max(1.0, self.window * CUT)
+        guess = 1.0 / retry_after if retry_after else None
+        self.requests.cut(sent_at, now, slow=news, guess=guess)
+        self.tokens.cut(sent_at, now, slow=news)
 
     def _grow(self, now: float) -> None:
-        self.window = min(float(self.ceiling), self.window + 1.0 / self.window)
+        if self.in_flight + 1 >= int(self.window):  # only a window in use shows it is big enough
+            self.window = min(float(self.ceiling), self.window + 1.0 / self.window)
         self.requests.probe(now)
         self.tokens.probe(now)
 
