@@ -10,8 +10,8 @@ multiplicatively, successes grow them back additively (AIMD), never above the ce
 from __future__ import annotations
 
 import asyncio
+import bisect
 import copy
-import heapq
 import itertools
 import math
 import random
@@ -253,7 +253,7 @@ class Pacer:
         self.halted: ProviderError | None = None
         self.on_hold: Callable[[float], None] | None = None  # told the seconds of a new wait
         self.random = rng or random.Random()
-        self._queue: list[list] = []  # heap of [priority, sequence, future or None]
+        self._queue: list[list] = []  # sorted [priority, sequence, future or None]
         self._sequence = itertools.count()
         self._sleepers: set[asyncio.Future] = set()
 
@@ -326,7 +326,7 @@ class Pacer:
 
     async def _admit(self, priority: float, need: Callable[[], int]) -> float:
         entry: list = [priority, next(self._sequence), None]
-        heapq.heappush(self._queue, entry)
+        bisect.insort(self._queue, entry)  # nearly always at the end: arrivals are in order
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -337,11 +337,11 @@ class Pacer:
                     wait = max(self.hold_until - now, self.requests.wait(1, now),
                                self.tokens.wait(tokens, now))
                     if wait <= 0:
-                        heapq.heappop(self._queue)
+                        self._queue.pop(0)
                         self.requests.take(1, now)
                         self.tokens.take(tokens, now)
                         self.in_flight += 1
-                        self._wake_head()
+                        self._wake_next()
                         return now
                 entry[2] = loop.create_future()
                 try:
@@ -352,8 +352,7 @@ class Pacer:
         except BaseException:
             if any(e is entry for e in self._queue):
                 self._queue.remove(entry)
-                heapq.heapify(self._queue)
-                self._wake_head()
+                self._wake_next()
             raise
 
     async def _pause(self, seconds: float) -> None:
@@ -373,11 +372,14 @@ class Pacer:
 
     def _release(self) -> None:
         self.in_flight -= 1
-        self._wake_head()
+        self._wake_next()
 
-    def _wake_head(self) -> None:
-        if self._queue:
-            _wake(self._queue[0][2])
+    def _wake_next(self) -> None:
+        """Wake as many waiting requests, in order, as there are free places: each woken one
+        is admitted in turn when its budget allows (waking only the first would admit one per
+        turn of the event loop)."""
+        for entry in self._queue[:max(1, max(1, int(self.window)) - self.in_flight)]:
+            _wake(entry[2])
 
     def _observe(self, limits: RateLimits | None, sent_at: float, now: float) -> None:
         if limits is None:
