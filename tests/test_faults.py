@@ -435,3 +435,19 @@ def test_a_judgement_that_passes_validation_names_only_its_claims_once_per_confl
     for item in data["agreements"] + data["compatible"]:
         assert set(item["claims"]) <= set(LABELS)
     assert set(data["unrelated"]) <= set(LABELS)
+
+
+def test_a_run_whose_items_all_failed_says_so_first_and_never_reads_as_clean(
+        tmp_path, monkeypatch, capsys):
+    code, data, server, err = run_report(tmp_path, monkeypatch, capsys,
+                                         lambda body: error(500, "internal error", headers=FAST))
+    assert code == 3 and len(data["run"]["failures"]) == 3
+    summary = "3 work items failed (extract 3): HTTP 500 ×3."
+    first = err.splitlines()[0]
+    assert first.startswith("incomplete: ") and summary in first and "run the same command" in first
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert markdown.splitlines()[2].startswith("> **This report is incomplete.** " + summary)
+    assert "None found.\n" not in markdown and "None found in the work that completed" in markdown
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert html.index("This report is incomplete.") < html.index('id="brief"')
+    assert summary in html and "No contradictions were found between the sources" not in html
