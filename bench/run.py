@@ -284,15 +284,33 @@ def checks(results: list[dict], args: argparse.Namespace) -> list[tuple[str, str
     return out
 
 
+def accepted_rate(schemas: list[dict]) -> float | None:
+    """Requests the simulator accepted (answered 200 or 500, not 429) per second, from the
+    first request to the last answer: the pace its rate limit counts."""
+    done = [s["last_done"] for s in schemas if s["last_done"] is not None]
+    if not done:
+        return None
+    span = max(done) - min(s["first_arrival"] for s in schemas)
+    return sum(s["ok"] + s["failed"] for s in schemas) / span if span > 0 else None
+
+
 def fault_line(f: dict) -> str:
     sim = f["sim"]
     total = lambda key: sum(s[key] for s in sim["schemas"].values())  # noqa: E731
     limit = f"checker limited to {f['client_rpm']:,}/minute" if f["client_rpm"] else "no limit in checker"
+    allowed = sim["config"]["rpm"] / 60
+    paces = [(name, accepted_rate(schemas)) for name, schemas in (
+        ("extraction", [sim["schemas"].get("extract_claims")]),
+        ("judge", [sim["schemas"].get("judge_group")]), ("whole run", list(sim["schemas"].values())))
+        if all(schemas)]
+    pace = ", ".join(f"{name} {rate:.1f}/s = {100 * rate / allowed:.0f}%" for name, rate in paces
+                     if rate is not None)
     return (f"- simulator at {sim['config']['rpm']:,} requests/minute, "
             f"{100 * sim['config']['failure_rate']:.0f}% random 500s, {limit}, N={f['n']}: "
             f"{total('requests')} HTTP requests ({total('rate_limited')} answered 429, {total('failed')} "
             f"answered 500), {f['failures']} work items left failed in the report, planted conflicts "
-            f"reported {f['conflicts']['reported']}/{f['conflicts']['planted']}, {f['first']['wall']:.1f} s.")
+            f"reported {f['conflicts']['reported']}/{f['conflicts']['planted']}, {f['first']['wall']:.1f} s; "
+            f"requests accepted per second against the limit's {allowed:.0f}/s: {pace}.")
 
 
 def checker_version() -> str:
@@ -334,7 +352,8 @@ def markdown(results: list[dict], faults: list[dict], capacity: dict, args: argp
               for name, goal, measured, ok in checks(results, args)]
     if faults:
         lines += ["", "Faults (the simulator's token bucket holds one second of requests and answers "
-                  "429 with Retry-After; checker leaves retries to the openai client):", ""]
+                  "429 with Retry-After; every answer carries OpenAI's x-ratelimit-*-requests headers; "
+                  "checker paces and retries in checker/pacing.py, the openai client never retries):", ""]
         lines += [fault_line(f) for f in faults]
     return "\n".join(lines + ["", END]) + "\n"
 

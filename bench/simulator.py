@@ -3,7 +3,9 @@
 POST /v1/chat/completions answers extract_claims, judge_group, summarize_document and
 confirm_entities with schema-valid JSON derived from a truth table (bench/synthetic.py), after
 a set latency (asyncio.sleep: waiting costs no CPU), behind a requests-per-minute token bucket
-holding about a second's worth (429 + Retry-After) and a rate of random 500s. GET /stats,
+holding about a second's worth (429 + Retry-After) and a rate of random 500s. Like OpenAI, every
+answer carries x-ratelimit-{limit,remaining,reset}-requests headers for the per-minute limit
+(which the one-second bucket enforces more strictly than they suggest). GET /stats,
 POST /reset and POST /config serve the driver. Run: `python bench/simulator.py --truth
 truth.json` (prints "READY <base_url>").
 """
@@ -140,6 +142,7 @@ class Simulator:
     def reset(self) -> None:
         self.started = time.monotonic()
         self.bucket, self.bucket_at = max(1.0, self.rpm / 60 * self.burst), time.monotonic()
+        self.minute = float(self.rpm)  # the per-minute view the headers report
         self.stats: dict[str, dict[str, Any]] = defaultdict(lambda: {
             "requests": 0, "ok": 0, "rate_limited": 0, "failed": 0, "prompt_tokens": 0,
             "completion_tokens": 0, "first_arrival": None, "last_done": None})
@@ -160,11 +163,22 @@ class Simulator:
             return 0.0
         rate = self.rpm / 60
         self.bucket = min(max(1.0, rate * self.burst), self.bucket + (now - self.bucket_at) * rate)
+        self.minute = min(float(self.rpm), self.minute + (now - self.bucket_at) * rate)
         self.bucket_at = now
         if self.bucket >= 1:
             self.bucket -= 1
+            self.minute -= 1
             return 0.0
         return (1 - self.bucket) / rate
+
+    def limit_headers(self) -> dict[str, str]:
+        """OpenAI's x-ratelimit-*-requests headers: the per-minute limit, what is left of it, and
+        the time until it is full again ("20ms", "1.5s", "6m0s")."""
+        if not self.rpm:
+            return {}
+        return {"x-ratelimit-limit-requests": str(self.rpm),
+                "x-ratelimit-remaining-requests": str(math.floor(self.minute)),
+                "x-ratelimit-reset-requests": _openai_duration((self.rpm - self.minute) / (self.rpm / 60))}
 
     async def complete(self, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         arrived = time.monotonic()
@@ -177,10 +191,12 @@ class Simulator:
         if stats["first_arrival"] is None:
             stats["first_arrival"] = arrived - self.started
         wait = self._wait_for_token(arrived)
+        limits = self.limit_headers()
         if wait:
             stats["rate_limited"] += 1
             return 429, _error("Rate limit reached for requests", "requests"), {
-                "retry-after": str(math.ceil(wait)), "retry-after-ms": str(math.ceil(wait * 1000))}
+                **limits, "retry-after": str(math.ceil(wait)),
+                "retry-after-ms": str(math.ceil(wait * 1000))}
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -191,7 +207,9 @@ class Simulator:
             self.in_flight -= 1
         if fail:
             stats["failed"] += 1
-            return 500, _error("The server had an error while processing your request.", "server_error"), {}
+            stats["last_done"] = time.monotonic() - self.started
+            return 500, _error("The server had an error while processing your request.",
+                               "server_error"), limits
         prompt, completion = count_tokens(body["messages"]), len(ENCODING.encode_ordinary(content))
         stats["ok"] += 1
         stats["prompt_tokens"] += prompt
@@ -202,7 +220,7 @@ class Simulator:
                      "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                                   "message": {"role": "assistant", "content": content}}],
                      "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                               "total_tokens": prompt + completion}}, {}
+                               "total_tokens": prompt + completion}}, limits
 
     async def route(self, method: str, path: str, raw: bytes) -> tuple[int, Any, dict[str, str]]:
         if method == "POST" and path == "/v1/chat/completions":
@@ -243,6 +261,14 @@ class Simulator:
             pass
         finally:
             writer.close()
+
+
+def _openai_duration(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    if millis < 1000:
+        return f"{millis}ms"
+    minutes, rest = divmod(millis, 60_000)
+    return (f"{minutes}m" if minutes else "") + f"{rest / 1000:g}s"
 
 
 def _error(message: str, kind: str) -> dict[str, Any]:

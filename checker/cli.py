@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import os
+import math
 import sys
 import tempfile
 from datetime import date
@@ -25,8 +26,9 @@ from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, Input
                      ProviderError)
 from .gateway import Gateway, OpenAIBatchRunner
 from .load import Document, LoadProblem
+from .pacing import PaceStatus, Pacer
 from .pipeline import run_async
-from .report import Report
+from .report import Report, failure_summary
 from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
 from .estimate import estimate_run
 from .types import SEVERITIES
@@ -130,21 +132,46 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
 
-def _progress(quiet: bool):
-    """One status line on stderr, every stage's count side by side: extract 3/5 · judge 0/27."""
+def progress_line(counts: dict[str, tuple[int, int]], pace: PaceStatus | None) -> str:
+    """extract 3/5 · judge 0/27 · 19 req/s · rate-limited, resuming in 2 s"""
+    parts = [f"{name} {done}/{total}" for name, (done, total) in counts.items()]
+    if pace is not None and pace.requests_per_second >= 0.1:
+        parts.append(f"{pace.requests_per_second:.2g} req/s" if pace.requests_per_second < 10
+                     else f"{pace.requests_per_second:.0f} req/s")
+    if pace is not None and pace.resume_in >= 0.5:
+        parts.append(f"rate-limited, resuming in {math.ceil(pace.resume_in)} s")
+    return " · ".join(parts)
+
+
+def _progress(quiet: bool, pacer: Pacer | None = None):
+    """One status line on stderr, every stage's count side by side and the pace of model calls:
+    extract 3/5 · judge 0/27 · 19 req/s. A log (not a terminal) gets a line per finished
+    stage and per wait of a second or more that the provider asked for."""
     if quiet:
         return None
     counts: dict[str, tuple[int, int]] = {}
 
     live = sys.stderr.isatty()
 
+    def pace() -> PaceStatus | None:
+        return pacer.status() if pacer is not None else None
+
     def show(stage: str, done: int, total: int) -> None:
         counts[stage] = (done, total)
         if live:
-            line = " · ".join(f"{name} {d}/{t}" for name, (d, t) in counts.items())
-            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
         elif done == total:  # a log, not a terminal: one line per finished stage
             print(f"{stage}: {done}/{total} done", file=sys.stderr, flush=True)
+
+    def held(seconds: float) -> None:
+        if live:
+            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
+        elif seconds >= 1:
+            print(f"rate-limited by the provider, resuming in {math.ceil(seconds)} s",
+                  file=sys.stderr, flush=True)
+
+    if pacer is not None:
+        pacer.on_hold = held
     return show
 
 
@@ -161,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
-    progress = _progress(args.quiet)
+    progress = _progress(args.quiet, gateway.pacer)
     if args.batch:
         report = _report_through_batches(documents, gateway, problems, progress)
     else:
@@ -184,6 +211,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     elif not args.quiet:
         print(f"wrote {', '.join(summary['outputs'])}: {summary['claims']} claims, "
               f"{summary['contradictions']} contradictions, {gateway.calls} model calls", file=sys.stderr)
+    if report.data["run"]["failures"]:
+        print(f"incomplete: {failure_summary(report.data['run']['failures'])}", file=sys.stderr)
     for failure in report.data["run"]["failures"]:
         print(f"incomplete: {failure['message']}", file=sys.stderr)
     for entry in report.data["run"].get("review", {}).get("stale", []):

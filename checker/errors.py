@@ -61,17 +61,44 @@ class PromptRenderError(CheckerError):
         self.unexpected = sorted(unexpected)
 
 
+FATAL_STATUS = (401, 403, 404)  # a bad key, no access, or no such model: every call would fail
+QUOTA_EXHAUSTED = "insufficient_quota"  # a 429 that waiting does not cure: the account is out of credit
+
+
 class ProviderError(CheckerError):
-    """The model server failed a request after the client's own retries."""
+    """The model server failed a request, after checker's own retries when `retryable`.
+
+    `fatal` errors stop the whole run (every other request would fail the same way): 401, 403,
+    404, a 429 whose `code` says the quota is exhausted, or a wait the provider asks for that is
+    longer than the retry deadline. `retry_after` is the wait the server asked for (seconds),
+    `limits` what its rate-limit headers said (checker.pacing.RateLimits), `attempts` how many
+    requests were sent.
+    """
 
     exit_code = EXIT_INCOMPLETE
 
     def __init__(self, message: str, *, status: int | None = None, retryable: bool = False,
-                 request_key: str | None = None) -> None:
+                 request_key: str | None = None, code: str | None = None,
+                 retry_after: float | None = None, limits: Any = None, fatal: bool = False,
+                 attempts: int = 1) -> None:
         super().__init__(message)
         self.status = status
         self.retryable = retryable
         self.request_key = request_key
+        self.code = code
+        self.retry_after = retry_after
+        self.limits = limits
+        self.attempts = attempts
+        self._fatal = fatal
+
+    @property
+    def fatal(self) -> bool:
+        return self._fatal or self.status in FATAL_STATUS or self.code == QUOTA_EXHAUSTED
+
+    @property
+    def rate_limited(self) -> bool:
+        """A 429 that asks to slow down (not an exhausted quota)."""
+        return self.status == 429 and self.code != QUOTA_EXHAUSTED
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 `Gateway.complete` looks the request up in the cassette, asks the transport on a miss (when
 the mode allows), records the raw answer at once, then validates it against the request's
 schema; a violation is re-asked with the validator's messages (tenacity, bounded, schema
-violations only). Transport faults are retried by the openai client alone. A transport is any
-callable `ModelRequest -> ModelResponse` (sync or async); `OpenAITransport` is the real one.
+violations only). Transport faults are retried by checker.pacing alone, which also paces every
+call (the openai client never retries). A transport is any callable `ModelRequest ->
+ModelResponse` (sync or async); `OpenAITransport` is the real one.
 """
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import openai
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from .cassette import Cassette
-from .errors import (CassetteMiss, ExtractionFailed, ProviderError, SchemaViolation, Violation)
+from .errors import (QUOTA_EXHAUSTED, CassetteMiss, ExtractionFailed, ProviderError,
+                     SchemaViolation, Violation)
 from .identity import tagged_hash
+from .pacing import Pacer, RateLimits, rate_limits
 from .prompts import load_schema, schema_validator
 from .redact import redact
 from .settings import Settings
@@ -87,6 +90,7 @@ class ModelResponse:
     latency_ms: float = 0.0
     data: Any = None
     from_cassette: bool = False
+    limits: RateLimits | None = field(default=None, compare=False, repr=False)  # never recorded
 
     def recorded(self) -> dict[str, Any]:
         """The part of a response a cassette keeps."""
@@ -196,49 +200,6 @@ def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelReque
     return replace(request, messages=messages)
 
 
-class RateLimiter:
-    """Client-side limits on requests and tokens per minute, paced evenly.
-
-    Each limit is a bucket holding one second's allowance and refilled continuously; a request
-    takes what it needs and may leave the bucket in debt, which the next request waits out.
-    A small bucket matters: a full minute's burst is exactly what makes a server answer 429 to
-    every call in flight at once. Tokens are the prompt's cl100k count.
-    """
-
-    def __init__(self, requests_per_minute: int | None, tokens_per_minute: int | None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.rates = {kind: limit / 60.0 for kind, limit in
-                      (("requests", requests_per_minute), ("tokens", tokens_per_minute))
-                      if limit is not None}
-        self.capacity = {kind: max(1.0, rate) for kind, rate in self.rates.items()}
-        self.level = dict(self.capacity)
-        self.clock = clock
-        self.updated = clock()
-        self._lock = asyncio.Lock()
-
-    @property
-    def active(self) -> bool:
-        return bool(self.rates)
-
-    def _refill(self) -> None:
-        now = self.clock()
-        for kind, rate in self.rates.items():
-            self.level[kind] = min(self.capacity[kind], self.level[kind] + (now - self.updated) * rate)
-        self.updated = now
-
-    async def acquire(self, tokens: int) -> None:
-        need = {"requests": 1.0, "tokens": float(tokens)}
-        async with self._lock:  # first come, first served
-            while True:
-                self._refill()
-                debt = {k: -level for k, level in self.level.items() if level < 0}
-                if not debt:
-                    for kind in self.level:
-                        self.level[kind] -= need[kind]
-                    return
-                await asyncio.sleep(max(owed / self.rates[k] for k, owed in debt.items()))
-
-
 class Gateway:
     """Cassette lookup, transport call, recording, validation and schema re-asks.
 
@@ -252,8 +213,9 @@ class Gateway:
         self.cassette = cassette if cassette is not None else Cassette(None)
         self._transport = transport
         self._own_transport: OpenAITransport | None = None
-        self._limit = asyncio.Semaphore(settings.concurrency)
-        self._rate = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
+        self.pacer = Pacer(requests_per_minute=settings.requests_per_minute,
+                           tokens_per_minute=settings.tokens_per_minute,
+                           concurrency=settings.concurrency, deadline=settings.retry_deadline)
         self.rerecord_hint = rerecord_hint or (
             "run again with --mode record and OPENAI_API_KEY set, or `checker export` then "
             "`checker import` for the batch path")
@@ -315,16 +277,18 @@ class Gateway:
                 raise CassetteMiss(key=key, prompt=request.prompt, cassette=str(self.cassette),
                                    nearest=self.cassette.nearest(request.to_dict()),
                                    rerecord=self.rerecord_hint, request=request)
-        if self._rate.active:
-            await self._rate.acquire(sum(count_tokens(content) for _, content in request.messages))
-        async with self._limit:
+        async def attempt() -> ModelResponse:
             started = time.perf_counter()
             result = self.transport(request)
             response = await result if inspect.isawaitable(result) else result
-            self.calls += 1
+            return replace(response, latency_ms=response.latency_ms
+                           or (time.perf_counter() - started) * 1000)
+
+        response = await self.pacer.send(attempt, tokens=lambda: sum(
+            count_tokens(content) for _, content in request.messages))
+        self.calls += 1
         _raise_for_text(request, response.raw, response.model)
-        response = replace(response, key=key, raw=redact(response.raw, self.settings.api_key),
-                           latency_ms=response.latency_ms or (time.perf_counter() - started) * 1000)
+        response = replace(response, key=key, raw=redact(response.raw, self.settings.api_key))
         if mode == "record":
             # fsync waits on the disk: do it off the event loop so other calls keep flowing.
             await asyncio.to_thread(self.cassette.record, request.to_dict(), response.recorded(),
@@ -336,10 +300,13 @@ class Gateway:
 
 
 def _raise_for_text(request: ModelRequest, *texts: str) -> None:
-    """An answer that is not valid Unicode can be neither recorded (UTF-8) nor keyed."""
+    """An answer that is not valid Unicode can be neither recorded (UTF-8) nor keyed.
+
+    Not retried at once (the exchange itself worked; the server would likely say the same),
+    and never recorded, so the next run asks again."""
     if any(_has_surrogate(text) for text in texts):
         raise ProviderError(f"{request.prompt_name}: the model server's answer is not valid "
-                            "Unicode (a lone surrogate)", status=None, retryable=True,
+                            "Unicode (a lone surrogate)", status=None, retryable=False,
                             request_key=request.key)
 
 
@@ -357,45 +324,47 @@ class OpenAITransport:
     """Chat completions against any OpenAI-compatible server (OpenAI, Azure, vLLM, Ollama, llama.cpp).
 
     Asks for strict json_schema output; in "auto" mode a server that rejects it is asked
-    again in JSON mode, and the choice is remembered. 429/5xx/timeouts are retried by the
-    openai client itself (max_retries, honouring Retry-After), never by checker.
+    again in JSON mode, and the choice is remembered. One attempt per call: the openai client
+    never retries (max_retries=0), so that no retry bypasses the pace; 429/5xx/timeouts come
+    back as ProviderErrors carrying the rate-limit headers, for checker.pacing to retry.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.structured_output = settings.structured_output
         self.client = openai.AsyncOpenAI(api_key=settings.require_api_key(),
-                                         base_url=settings.base_url,
-                                         max_retries=settings.max_retries,
+                                         base_url=settings.base_url, max_retries=0,
                                          timeout=settings.timeout)
 
     async def __call__(self, request: ModelRequest) -> ModelResponse:
         started = time.perf_counter()
         body = wire_body(request, self.structured_output)
         try:
-            completion = await self._create(request, body)
+            completion, limits = await self._create(request, body)
         except openai.BadRequestError as err:
             if self.structured_output != "auto" or "response_format" not in str(err):
                 raise _provider_error(request, err, self.client.api_key) from None
             self.structured_output = "json_object"  # the server lacks json_schema: JSON mode
             body = wire_body(request, self.structured_output)
             try:
-                completion = await self._create(request, body)
+                completion, limits = await self._create(request, body)
             except openai.OpenAIError as again:
                 raise _provider_error(request, again, self.client.api_key) from None
         except openai.OpenAIError as err:
             raise _provider_error(request, err, self.client.api_key) from None
-        return response_from_completion(completion, request,
-                                        latency_ms=(time.perf_counter() - started) * 1000)
+        response = response_from_completion(completion, request,
+                                            latency_ms=(time.perf_counter() - started) * 1000)
+        return replace(response, limits=limits)
 
-    async def _create(self, request: ModelRequest, body: dict[str, Any]) -> Any:
-        """The completion's JSON as sent. Read raw: building the client's typed response model
-        for every answer costs more CPU than everything else checker does with it."""
+    async def _create(self, request: ModelRequest, body: dict[str, Any]) -> tuple[Any, RateLimits]:
+        """The completion's JSON as sent, and the rate limits its headers report. Read raw:
+        building the client's typed response model for every answer costs more CPU than
+        everything else checker does with it."""
         raw = await self.client.chat.completions.with_raw_response.create(**body)
         try:
-            return json.loads(raw.text)
-        except ValueError as err:  # a 2xx whose body is not JSON
+            return json.loads(raw.text), rate_limits(raw.headers)
+        except ValueError as err:  # a 2xx whose body is not JSON; not retried, like bad Unicode
             raise ProviderError(f"{request.prompt_name}: model server sent a body that is not "
-                                f"JSON ({err})", status=None, retryable=True,
+                                f"JSON ({err})", status=None, retryable=False,
                                 request_key=request.key) from None
 
     async def aclose(self) -> None:
@@ -487,10 +456,22 @@ def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
 
 
 def _provider_error(request: ModelRequest, err: Exception, secret: str | None) -> ProviderError:
+    """A ProviderError carrying what checker.pacing needs: retryable or fatal, the provider's
+    error code, its Retry-After and rate-limit headers."""
     status = getattr(err, "status_code", None)
+    code = getattr(err, "code", None)
+    response = getattr(err, "response", None)
+    limits = rate_limits(response.headers) if response is not None else None
     retryable = status in (408, 409, 429) or (status is not None and status >= 500) or isinstance(
         err, (openai.APITimeoutError, openai.APIConnectionError))
     detail = redact(getattr(err, "message", None) or str(err) or type(err).__name__, secret)
     where = f"HTTP {status}" if status else type(err).__name__
+    if status == 429 and code == QUOTA_EXHAUSTED:
+        return ProviderError(f"{request.prompt_name}: the provider says the account's quota is "
+                             f"exhausted (HTTP 429 {code}): add credit or raise its usage limit, "
+                             "then run the same command again (answers already recorded are not "
+                             f"asked for again). The server said: {detail}", status=status,
+                             code=code, limits=limits, request_key=request.key)
     return ProviderError(f"{request.prompt_name}: model server failed ({where}): {detail}",
-                         status=status, retryable=retryable, request_key=request.key)
+                         status=status, retryable=retryable, request_key=request.key, code=code,
+                         retry_after=limits.retry_after if limits else None, limits=limits)

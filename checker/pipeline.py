@@ -34,7 +34,6 @@ from .types import Claim
 from .verify import pack, verify_call
 
 T = TypeVar("T")
-FATAL_STATUS = (401, 403, 404)  # a bad key, no access, or no such model: every call would fail
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -76,7 +75,7 @@ class StageRunner:
             raise misses[0]
         out: dict[str, T] = {}
         for name, result in zip(names, results):
-            if isinstance(result, ProviderError) and result.status not in FATAL_STATUS:
+            if isinstance(result, ProviderError) and not result.fatal:
                 self.failures.append(Failure(stage, name, type(result).__name__, str(result),
                                              result.request_key))
             elif isinstance(result, ExtractionFailed):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Mapping
 
-from .report import distinct_spans
+from .report import distinct_spans, failure_summary
 from .types import SEVERITIES
 KINDS = (("dispute", "Disputes", "The sources disagree about what happened."),
          ("reporting", "Reporting inconsistencies",
@@ -176,13 +176,20 @@ def render_html(data: dict[str, Any], texts: Mapping[str, str]) -> str:
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
         ("findings", "Findings"), ("matrix", "Who says what"), ("sources", "Sources"),
         ("texts", "Full texts"), ("aliases", "Aliases"), ("run", "Run")))
-    body = "".join((_brief(page), _findings(page), _matrix(page), _sources(page), _texts(page),
-                    _aliases(data), _run(data["run"])))
+    body = "".join((_incomplete(data), _brief(page), _findings(page), _matrix(page),
+                    _sources(page), _texts(page), _aliases(data), _run(data["run"])))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>Contradiction report</title><style>" + CSS + "</style></head><body>"
             f"<header class=\"top\"><h1>Contradiction report</h1><nav>{nav}</nav></header>"
             f"<main>{body}</main><script>{JS}</script></body></html>\n")
+
+
+def _incomplete(data: dict[str, Any]) -> str:
+    """First on the page, so that a partial result never reads as a clean one."""
+    summary = failure_summary(data["run"].get("failures") or [])
+    return (f'<p class="warning" id="incomplete"><b>This report is incomplete.</b> {_e(summary)} '
+            'Details under <a href="#run">Run</a>.</p>' if summary else "")
 
 
 def _brief(page: _Page) -> str:
@@ -194,11 +201,9 @@ def _brief(page: _Page) -> str:
     out = ['<section class="block" id="brief"><h2>The story in brief</h2><ul class="counts">']
     out += [f"<li><b>{n}</b> {label}</li>" for n, label in counts]
     out.append("</ul>")
-    failures = data["run"].get("failures") or []
-    if failures:
-        out.append(f'<p class="warning">This report is incomplete: {len(failures)} work item(s) '
-                   'failed, so some findings may be missing (see <a href="#run">Run</a>).</p>')
-    if not findings:
+    if not findings and data["run"].get("failures"):
+        out.append("<p>No contradictions were found in the work that completed (see above).</p>")
+    elif not findings:
         out.append("<p>No contradictions were found between the sources.</p>")
     else:
         by_severity = [f"{sum(f['severity'] == s for f in findings)} {s}" for s in SEVERITIES]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .report import distinct_spans
+from .report import distinct_spans, failure_summary
 
 # "&" only where it would start an entity: "AT&T" stays as written, "&lt;" shows as written.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
@@ -48,6 +48,9 @@ def render_markdown(data: dict[str, Any]) -> str:
     docs = {d["id"]: d for d in data["documents"]}
     claims = {c["id"]: c for c in data["claims"]}
     lines = ["# Contradiction report", ""]
+    incomplete = failure_summary(data["run"]["failures"])
+    if incomplete:  # first, so that a partial result never reads as a clean one
+        lines += [f"> **This report is incomplete.** {_text(incomplete)}", ""]
     lines += [f"{len(docs)} documents, {len(claims)} grounded claims, "
               f"{len(data['contradictions'])} contradictions, "
               f"{len(data['corroborations'])} corroborated facts.", ""]
@@ -56,7 +59,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         found = [c for c in data["contradictions"] if c["kind"] == kind]
         lines += [f"## {heading}", ""]
         if not found:
-            lines += ["None found.", ""]
+            lines += ["None found in the work that completed (see the top)." if incomplete
+                      else "None found.", ""]
         for item in found:
             review = item.get("review")
             state = ("not reviewed" if review is None else

@@ -7,6 +7,8 @@ into each document's text as decoded from UTF-8: `text[start:end]` is the eviden
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -94,6 +96,34 @@ def distinct_spans(claim_ids: list[str], claims: Mapping[str, Any]) -> list[str]
             seen.add(span)
             out.append(claim_id)
     return out
+
+
+def failure_reason(failure: Mapping[str, Any]) -> str:
+    """Why a work item failed, in a few words: "HTTP 429", "APITimeoutError", "no valid answer"."""
+    message = failure["message"]
+    found = re.search(r"model server failed \(([^)]+)\)", message)
+    if found:
+        return found.group(1)
+    if failure["error"] == "ExtractionFailed":
+        return "no valid answer after re-asks"
+    return message.split(": ", 1)[-1].split(" (", 1)[0][:60]
+
+
+def failure_summary(failures: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence for the top of a report and for stderr: how many items failed, in which
+    stages and why, and what to do. Empty for a complete run."""
+    if not failures:
+        return ""
+    stages = Counter(f["stage"] for f in failures)
+    reasons = Counter(failure_reason(f) for f in failures)
+    count = len(failures)
+    # sorted, so that the sentence does not depend on which item happened to fail first
+    return (f"{count} work item{'s' if count != 1 else ''} failed ("
+            + ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items())) + "): "
+            + ", ".join(f"{reason} ×{n}" for reason, n in sorted(reasons.items(),
+                                                                  key=lambda kv: (-kv[1], kv[0])))
+            + ". Whatever they would have found is missing from this report; run the same command "
+            "again to ask only for what is missing.")
 
 
 def entity_to_dict(entity: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ _ENV: dict[str, tuple[str, Any, Any]] = {
     "max_tokens": ("CHECKER_MAX_TOKENS", int, 4096),
     "timeout": ("CHECKER_TIMEOUT", float, 120.0),
     "max_retries": ("CHECKER_MAX_RETRIES", int, 4),
+    "retry_deadline": ("CHECKER_RETRY_DEADLINE", float, 300.0),
     "reasks": ("CHECKER_REASKS", int, 2),
     "concurrency": ("CHECKER_CONCURRENCY", int, 8),
     "requests_per_minute": ("CHECKER_RPM", int, None),
@@ -53,7 +54,8 @@ class Settings:
     seed: int | None = 7
     max_tokens: int = 4096
     timeout: float = 120.0
-    max_retries: int = 4
+    max_retries: int = 4  # the Batch API's file and batch calls only (openai client retries)
+    retry_deadline: float = 300.0  # seconds a model request is retried for (checker.pacing)
     reasks: int = 2
     concurrency: int = 8
     requests_per_minute: int | None = None
@@ -89,7 +91,7 @@ class Settings:
                 _at_least(name, getattr(self, name), 1)
         if not 0.0 <= self.temperature <= 2.0:
             raise _bad("temperature", self.temperature, "must be between 0 and 2")
-        for name in ("timeout", "batch_poll_seconds"):
+        for name in ("timeout", "batch_poll_seconds", "retry_deadline"):
             if getattr(self, name) <= 0:
                 raise _bad(name, getattr(self, name), "must be positive")
         if self.verify_per_claim <= 0:

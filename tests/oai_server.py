@@ -7,18 +7,20 @@ receives. A Reply can also misbehave at the transport level: wait before answeri
 send a body that is not JSON (`raw`), or reset the connection part-way through the body
 (`cut_after`). It also implements the Batch API's files and batches endpoints, answering
 each batch line with the same `model` (a Reply there makes a failed line with its status and
-body). The real openai client talks to it over real HTTP.
+body). `RateLimit` puts a provider's rate limit in front of a model (429s with Retry-After,
+x-ratelimit-* headers). The real openai client talks to it over real HTTP.
 """
 from __future__ import annotations
 
 import email.parser
 import json
+import math
 import socket
 import struct
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
@@ -44,6 +46,57 @@ def completion(content: str, *, model: str = "fake-model", finish_reason: str = 
 
 def error(status: int, message: str, *, headers: dict[str, str] | None = None) -> Reply:
     return Reply(status, {"error": {"message": message, "type": "test", "code": None}}, headers or {})
+
+
+def openai_duration(seconds: float) -> str:
+    """A reset header as OpenAI writes it: "20ms", "1.5s", "6m0s"."""
+    millis = round(seconds * 1000)
+    if millis < 1000:
+        return f"{millis}ms"
+    minutes, rest = divmod(millis, 60_000)
+    return (f"{minutes}m" if minutes else "") + f"{rest / 1000:g}s"
+
+
+class RateLimit:
+    """A provider's request limit in front of a `model`, enforced as OpenAI does: a bucket of
+    `burst` requests refilled at `per_minute` / 60 per second. An empty bucket answers 429 with
+    Retry-After and retry-after-ms. Every answer carries x-ratelimit-*-requests headers (the
+    limit, what is left, the time until it is full again): of the per-minute limit, as OpenAI
+    reports it (`headers="minute"`), of the bucket enforced (`"bucket"`), or none (None)."""
+
+    def __init__(self, model: Callable[[dict[str, Any]], Any], *, per_minute: int, burst: float,
+                 headers: str | None = "minute") -> None:
+        self.model, self.rate, self.burst, self.headers = model, per_minute / 60, burst, headers
+        self.limit = per_minute
+        self.level, self.minute, self.at = burst, float(per_minute), time.monotonic()
+        self.accepted = self.limited = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        with self._lock:
+            now = time.monotonic()
+            self.level = min(self.burst, self.level + (now - self.at) * self.rate)
+            self.minute = min(self.limit, self.minute + (now - self.at) * self.rate)
+            self.at = now
+            passed = self.level >= 1
+            if passed:
+                self.level -= 1
+                self.minute -= 1
+                self.accepted += 1
+            else:
+                self.limited += 1
+            size, left = (self.limit, self.minute) if self.headers == "minute" else (self.burst, self.level)
+            extra = {"x-ratelimit-limit-requests": f"{size:g}",
+                     "x-ratelimit-remaining-requests": str(math.floor(left)),
+                     "x-ratelimit-reset-requests": openai_duration((size - left) / self.rate)
+                     } if self.headers else {}
+            wait = (1 - self.level) / self.rate
+        if not passed:
+            return error(429, "Rate limit reached for requests", headers={
+                **extra, "retry-after": str(math.ceil(wait)), "retry-after-ms": str(math.ceil(wait * 1000))})
+        answer = self.model(body)
+        reply = answer if isinstance(answer, Reply) else Reply(200, completion(answer))
+        return replace(reply, headers={**extra, **reply.headers})
 
 
 class FakeOpenAI:
@@ -158,9 +211,12 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client died mid-request (a killed run): nothing asked
+                    self.close_connection = True
+                    return
                 self._send(server._route("POST", self.path, self.headers.get("content-type", ""),
-                                         self.rfile.read(length),
-                                         {k.lower(): v for k, v in self.headers.items()}))
+                                         raw, {k.lower(): v for k, v in self.headers.items()}))
 
             def do_GET(self) -> None:
                 self._send(server._route("GET", self.path, "", b""))

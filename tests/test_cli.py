@@ -6,8 +6,10 @@ import json
 import pytest
 
 from checker.api import gather_documents
-from checker.cli import _metadata, main
-from conftest import CORPUS, SAMPLE_CASSETTE
+from checker.cli import _metadata, main, progress_line
+from checker.pacing import PaceStatus
+from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
+from oai_server import FakeOpenAI, error
 
 REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
 
@@ -104,3 +106,26 @@ def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(
     assert (doc.published, doc.source, doc.origins["published"]) == ("2022-10-11", "CNN", "cli")
     code, _, err = run(capsys, "estimate", str(CORPUS), "--meta", "003.colour=red")
     assert code == 2 and "expected DOC.FIELD=VALUE" in err and err.count("\n") == 1
+
+
+def test_progress_shows_the_pace_and_any_wait():
+    counts = {"extract": (100, 100), "judge": (40, 106)}
+    assert progress_line(counts, PaceStatus(19.2, 1.6)) == \
+        "extract 100/100 · judge 40/106 · 19 req/s · rate-limited, resuming in 2 s"
+    assert progress_line(counts, PaceStatus(2.5, 0.0)) == "extract 100/100 · judge 40/106 · 2.5 req/s"
+    assert progress_line({"extract": (1, 3)}, None) == "extract 1/3"  # nothing sent: no pace
+
+
+def test_a_wait_the_provider_asks_for_is_shown_in_a_log(tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Officials met on Monday. Nothing else.", encoding="utf-8")
+    replies = [error(429, "Rate limit reached for requests", headers={"retry-after": "1"})]
+    with FakeOpenAI(model=lambda body: replies.pop() if replies else first_sentence_model(body)) \
+            as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-progress")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        code = main(["report", str(corpus), "--mode", "record", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "rate-limited by the provider, resuming in 1 s" in err.splitlines()

@@ -39,8 +39,7 @@ def checker_env(server: FakeOpenAI) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CHECKER_", "OPENAI_")) and "proxy" not in k.lower()}
     return {**env, "OPENAI_API_KEY": "sk-test-crash", "OPENAI_BASE_URL": server.base_url,
-            "NO_PROXY": "127.0.0.1,localhost", "CHECKER_CONCURRENCY": "1",
-            "CHECKER_MAX_RETRIES": "0"}
+            "NO_PROXY": "127.0.0.1,localhost", "CHECKER_CONCURRENCY": "1"}
 
 
 def report_command(corpus: Path, cassette: Path, out: Path) -> list[str]:

@@ -1,7 +1,8 @@
 """Faults a provider and a model really produce, injected by the local server (real HTTP, the real
-openai client) or, for bad model output, by a transport: each is retried within its bound or
-becomes a recorded per-request failure, the run finishes the rest, and nothing unvalidated
-reaches the report. Exit code 3 means incomplete results, 0 a complete run.
+openai client) or, for bad model output, by a transport: each is retried within its bound (the
+retry deadline for transport faults, the re-asks for bad answers) or becomes a recorded
+per-request failure, the run finishes the rest, and nothing unvalidated reaches the report. Exit
+code 3 means incomplete results, 0 a complete run.
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ MARKER = "Faulty-marker"
 DOCS = {"a": "Officials met on Monday. They said little else.\n\nMore text follows here.",
         "b": "date 2024-10-25 Officials met on Monday. A second outlet adds detail.",
         "c": f"Officials met on Monday, a third report says. {MARKER} nothing else."}
-FAST = {"retry-after-ms": "1"}  # openai honours it, so a retry costs a millisecond, not 0.5 s
+FAST = {"retry-after-ms": "1"}  # checker honours it, so a retry costs a millisecond, not a backoff
+DEADLINE = "0.8"  # seconds a lasting fault is retried for here (CHECKER_RETRY_DEADLINE)
 
 
 def write_corpus(folder: Path) -> Path:
@@ -75,7 +77,8 @@ def run_report(tmp_path: Path, monkeypatch, capsys, model, *, out: str = "out", 
     with FakeOpenAI(model=model) as server:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-faults")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        for name, value in {"CHECKER_MAX_RETRIES": "1", "CHECKER_REASKS": "1", **env}.items():
+        for name, value in {"CHECKER_RETRY_DEADLINE": DEADLINE, "CHECKER_REASKS": "1",
+                            **env}.items():
             monkeypatch.setenv(name, value)
         code = main(["report", str(corpus), "--cassette", str(tmp_path / "cassette.jsonl"),
                      "--mode", "record", "--out", str(tmp_path / out), "--quiet"])
@@ -90,7 +93,7 @@ def claim_docs(data: dict[str, Any]) -> set[str]:
     return {c["doc_id"] for c in data["claims"]}
 
 
-# --- provider faults the openai client retries ---------------------------------------------------
+# --- provider faults checker retries ---------------------------------------------------
 
 RETRIED = {
     "429 with Retry-After": error(429, "rate limited", headers={"retry-after": "1"}),
@@ -105,10 +108,10 @@ RETRIED = {
 
 
 @pytest.mark.parametrize("fault", list(RETRIED), ids=list(RETRIED))
-def test_a_passing_fault_is_retried_once_by_the_client_and_the_run_is_complete(
+def test_a_passing_fault_is_retried_and_the_run_is_complete(
         fault, tmp_path, monkeypatch, capsys):
     code, data, server, _ = run_report(tmp_path, monkeypatch, capsys, faulty([RETRIED[fault]]),
-                                       CHECKER_TIMEOUT="0.5")
+                                       CHECKER_TIMEOUT="0.5", CHECKER_RETRY_DEADLINE="5")
     assert len(hits(server)) == 2  # the failed attempt and one retry, nothing more
     assert code == 0 and data["run"]["failures"] == []
     assert claim_docs(data) == {"a", "b", "c"}
@@ -120,13 +123,15 @@ def test_a_passing_fault_is_retried_once_by_the_client_and_the_run_is_complete(
 
 # --- provider faults that outlast the retries: one recorded failure, the rest finishes -----------
 
+UNTIL_DEADLINE = None  # retried until CHECKER_RETRY_DEADLINE: at least two requests
 PERSISTENT = {  # fault, requests the server sees for the item, words of the recorded message
-    "429 without Retry-After": (error(429, "rate limited"), 2, "HTTP 429"),
-    "500": (error(500, "internal error", headers=FAST), 2, "HTTP 500"),
-    "502": (error(502, "bad gateway", headers=FAST), 2, "HTTP 502"),
-    "503": (error(503, "overloaded", headers=FAST), 2, "HTTP 503"),
-    "timeout": (Reply(200, completion("{}"), delay=2.0), 2, "APITimeoutError"),
-    "reset mid-body": (Reply(200, completion("{}"), cut_after=40), 2, "APIConnectionError"),
+    "429 without Retry-After": (error(429, "rate limited"), UNTIL_DEADLINE, "HTTP 429"),
+    "500": (error(500, "internal error", headers=FAST), UNTIL_DEADLINE, "HTTP 500"),
+    "502": (error(502, "bad gateway", headers=FAST), UNTIL_DEADLINE, "HTTP 502"),
+    "503": (error(503, "overloaded", headers=FAST), UNTIL_DEADLINE, "HTTP 503"),
+    "timeout": (Reply(200, completion("{}"), delay=2.0), UNTIL_DEADLINE, "APITimeoutError"),
+    "reset mid-body": (Reply(200, completion("{}"), cut_after=40), UNTIL_DEADLINE,
+                       "APIConnectionError"),
     "invalid JSON body with 200": (Reply(200, raw=b'{"id": "chatcmpl-1", "choices": [{'), 1,
                                    "body that is not JSON"),
     "JSON body that is not a completion": (Reply(200, raw=b'["not", "a", "completion"]'), 1,
@@ -152,10 +157,15 @@ def test_a_lasting_fault_is_one_recorded_failure_and_the_run_finishes_the_rest(
     reply, requests, words = PERSISTENT[fault]
     code, data, server, err = run_report(tmp_path, monkeypatch, capsys,
                                          faulty([reply], forever=True), CHECKER_TIMEOUT="0.5")
-    assert len(hits(server)) == requests  # bounded: client retries or schema re-asks, never both
+    if requests is UNTIL_DEADLINE:  # bounded by the deadline: retried, then given up
+        assert len(hits(server)) >= 2
+    else:  # not a transport fault: never retried at once, or re-asked within CHECKER_REASKS
+        assert len(hits(server)) == requests
     [failure] = data["run"]["failures"]
     assert (failure["stage"], failure["item"]) == ("extract", "c#0")
     assert failure["error"] in ("ProviderError", "ExtractionFailed") and words in failure["message"]
+    if requests is UNTIL_DEADLINE:
+        assert f"gave up after {len(hits(server))} attempts" in failure["message"]
     assert failure["request_key"].startswith("v1:")
     assert claim_docs(data) == {"a", "b"}  # the other documents were read
     summaries = {d["id"]: d["summary"] for d in data["documents"]}
@@ -166,8 +176,9 @@ def test_a_lasting_fault_is_one_recorded_failure_and_the_run_finishes_the_rest(
 def test_transport_retries_and_schema_reasks_do_not_multiply(tmp_path, monkeypatch, capsys):
     _, data, server, _ = run_report(tmp_path, monkeypatch, capsys,
                                     faulty([error(500, "down", headers=FAST)], forever=True),
-                                    CHECKER_MAX_RETRIES="2", CHECKER_REASKS="3")
-    assert len(hits(server)) == 3  # 1 + max_retries; a provider error is never re-asked
+                                    CHECKER_REASKS="3")
+    asked = hits(server)
+    assert len(asked) >= 2 and all(r == asked[0] for r in asked)  # retries, never a re-ask
     assert data["run"]["failures"][0]["error"] == "ProviderError"
 
 
@@ -177,7 +188,7 @@ def test_a_failed_verification_is_recorded_under_the_verify_stage(tmp_path, monk
         [error(503, "overloaded", headers=FAST)], forever=True, hit=is_verify, honest=story_model()))
     verified = [r for r in server.requests if is_verify(r)]
     failures = data["run"]["failures"]
-    assert verified and len(verified) == 2 * len(failures)  # each call and one client retry
+    assert verified and len(verified) >= 2 * len(failures)  # each retried, then given up
     assert {f["stage"] for f in failures} == {"verify"}
     assert all(f["item"].startswith("k-") and "HTTP 503" in f["message"] for f in failures)
     assert claim_docs(data) == {"a", "b", "c"} and all(d["summary"] for d in data["documents"])
@@ -488,3 +499,19 @@ def test_verdicts_that_pass_validation_answer_every_candidate_exactly_once(answe
             assert verdict.kind in ("dispute", "reporting") and verdict.type is not None
         else:  # only a conflict carries a kind, a type or a change of meaning
             assert (verdict.kind, verdict.type, verdict.changes_meaning) == (None, None, False)
+
+
+def test_a_run_whose_items_all_failed_says_so_first_and_never_reads_as_clean(
+        tmp_path, monkeypatch, capsys):
+    code, data, server, err = run_report(tmp_path, monkeypatch, capsys,
+                                         lambda body: error(500, "internal error", headers=FAST))
+    assert code == 3 and len(data["run"]["failures"]) == 4
+    summary = "4 work items failed (extract 3, survey 1): HTTP 500 ×4."
+    first = err.splitlines()[0]
+    assert first.startswith("incomplete: ") and summary in first and "run the same command" in first
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert markdown.splitlines()[2].startswith("> **This report is incomplete.** " + summary)
+    assert "None found.\n" not in markdown and "None found in the work that completed" in markdown
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert html.index("This report is incomplete.") < html.index('id="brief"')
+    assert summary in html and "No contradictions were found between the sources" not in html

@@ -19,7 +19,7 @@ VALID = json.dumps(OK)
 
 def make_gateway(server: FakeOpenAI | None, *, mode: str = "live", cassette: Cassette | None = None,
                  **settings) -> Gateway:
-    base = dict(api_key="sk-test-not-a-real-key", max_retries=2, reasks=2, mode=mode)
+    base = dict(api_key="sk-test-not-a-real-key", reasks=2, mode=mode)
     if server is not None:
         base["base_url"] = server.base_url
     return Gateway(settings=Settings(**{**base, **settings}), cassette=cassette)
@@ -51,7 +51,7 @@ def test_round_trip_sends_strict_json_schema_and_returns_validated_data():
     assert sent["messages"][1] == {"role": "user", "content": "Summarise this."}
 
 
-def test_429_with_retry_after_is_retried_by_the_client_after_the_wait():
+def test_429_with_retry_after_is_retried_after_the_wait():
     with FakeOpenAI() as server:
         server.queue(error(429, "slow down", headers={"retry-after": "1"}), VALID)
         gateway = make_gateway(server)
@@ -94,14 +94,21 @@ def test_server_without_json_schema_support_gets_json_mode():
     assert formats == ["json_schema", "json_object", "json_object"]
 
 
-def test_persistent_5xx_becomes_a_provider_error_with_status():
-    with FakeOpenAI() as server:
-        server.queue(*[error(503, "overloaded")] * 3)
-        gateway = make_gateway(server, max_retries=2)
+def test_persistent_5xx_becomes_a_provider_error_with_status_at_the_retry_deadline():
+    with FakeOpenAI(model=lambda body: error(503, "overloaded")) as server:
+        gateway = make_gateway(server, retry_deadline=0.5)
         with pytest.raises(ProviderError) as failed:
             complete(gateway, survey_request(gateway))
     assert (failed.value.status, failed.value.retryable) == (503, True)
-    assert len(server.requests) == 3  # one call and the client's two retries, nothing more
+    assert failed.value.attempts == len(server.requests) >= 2  # backed off and retried, then stopped
+    assert "HTTP 503" in str(failed.value) and "CHECKER_RETRY_DEADLINE=0.5 s" in str(failed.value)
+
+
+def test_the_openai_client_never_retries_on_its_own():
+    with FakeOpenAI() as server:
+        gateway = make_gateway(server)
+        assert gateway.transport.client.max_retries == 0
+        asyncio.run(gateway.aclose())
 
 
 def test_truncated_answer_is_a_provider_error_not_a_reask():
@@ -183,32 +190,6 @@ def test_the_network_beyond_loopback_is_blocked():
     from pytest_socket import SocketConnectBlockedError
     with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
-
-
-def test_rate_limiter_spaces_requests_to_the_configured_rate():
-    from checker.gateway import RateLimiter
-
-    async def go():
-        limiter = RateLimiter(requests_per_minute=600, tokens_per_minute=None)  # 10 per second
-        started = asyncio.get_running_loop().time()
-        for _ in range(25):  # one second's burst of 10, then 15 more at 10 per second
-            await limiter.acquire(tokens=1)
-        return asyncio.get_running_loop().time() - started
-
-    assert 1.4 <= asyncio.run(go()) < 4.0  # the lower bound is the pacing; the upper, slack for load
-
-
-def test_token_limit_holds_back_large_requests():
-    from checker.gateway import RateLimiter
-
-    async def go():
-        limiter = RateLimiter(requests_per_minute=None, tokens_per_minute=6000)  # 100 per second
-        await limiter.acquire(tokens=150)  # goes at once, leaving the bucket 50 tokens in debt
-        started = asyncio.get_running_loop().time()
-        await limiter.acquire(tokens=10)  # waits out the debt: half a second
-        return asyncio.get_running_loop().time() - started
-
-    assert 0.4 <= asyncio.run(go()) < 2.0
 
 
 def test_concurrency_bounds_the_calls_in_flight():

@@ -22,7 +22,7 @@ PAYLOADS = ['<script>alert("doc")</script>', "<img src=x onerror=alert(1)>",
             "[click](javascript:alert(2))", '<a href="javascript:alert(3)">x</a>',
             "<svg/onload=alert(4)>", "<iframe src=javascript:alert(5)></iframe>",
             "`` <img src=x onerror=alert(6)> ``"]
-MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "code", "table", "thead",
+MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "code", "blockquote", "table", "thead",
                  "tbody", "tr", "th", "td"}
 
 

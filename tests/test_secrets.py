@@ -128,7 +128,7 @@ def test_a_server_that_echoes_the_key_in_a_500_does_not_leak_it_into_the_report(
                  headers={"retry-after-ms": "1"})
     with FakeOpenAI(model=lambda body: echo) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("CHECKER_MAX_RETRIES", "1")
+        monkeypatch.setenv("CHECKER_RETRY_DEADLINE", "0.3")
         code = main(["report", str(corpus), "--mode", "record", "--out", str(tmp_path / "out")])
     out, err = capsys.readouterr()
     report = json.loads((tmp_path / "out" / "report.json").read_text())
@@ -144,7 +144,7 @@ def test_a_connection_failure_does_not_print_the_key(tmp_path, monkeypatch, caps
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
-    monkeypatch.setenv("CHECKER_MAX_RETRIES", "0")
+    monkeypatch.setenv("CHECKER_RETRY_DEADLINE", "0.3")
     code = main(["report", str(corpus), "--mode", "record", "--out", str(tmp_path / "out")])
     out, err = capsys.readouterr()
     assert code == 3 and "APIConnectionError" in err
