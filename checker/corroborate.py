@@ -60,14 +60,20 @@ def canonical_names(names: Sequence[str]) -> dict[str, str]:
 
 
 def resolve_name(source: str, known: Mapping[str, str]) -> str:
-    """A source's canonical name: itself through the alias table, else the longest known name
-    it contains as whole words ("Eurasia Group's Ian Bremmer" -> "Ian Bremmer")."""
+    """A source's canonical name: itself through the alias table, else the known name it
+    contains that ends last, then the longest: a phrase names what it ends with ("Eurasia
+    Group's Ian Bremmer" -> "Ian Bremmer", "Tesla CEO Elon Musk" -> "Elon Musk")."""
     key = name_key(source)
     if key in known:
         return known[key]
     words = f" {' '.join(_WORD.findall(key))} "
-    inside = [k for k in known if len(k) > 3 and f" {' '.join(_WORD.findall(k))} " in words]
-    return known[max(inside, key=lambda k: (len(k), k))] if inside else source.strip()
+    found = []
+    for k in known:
+        inner = f" {' '.join(_WORD.findall(k))} "
+        at = words.rfind(inner)
+        if len(k) > 3 and at >= 0:
+            found.append((at + len(inner), len(k), k))
+    return known[max(found)[2]] if found else source.strip()
 
 
 _SPEECH = r"(?:said|says|say|told|tells|wrote|writes|added|adds|stated|states|denied|denies|" \

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -318,6 +318,11 @@ def _as_findings(conflicts: Sequence[Conflict], claims: Mapping[str, Claim],
                  story: Story) -> list[dict[str, Any]]:
     out, seen = [], set()
     for conflict in conflicts:
+        # Sides in a fixed order (earliest evidence first), whatever pair or document came first.
+        ordered = tuple(sorted(conflict.sides, key=lambda side: min(
+            (str(published.get(claims[c].doc_id) or "9999-12-31"), claims[c].doc_id, claims[c].start)
+            for c in side.claim_ids)))
+        conflict = replace(conflict, sides=ordered)
         ident = finding_id(conflict, claims, texts, published)
         while ident in seen:  # two findings over the same sentences: keep both, apart
             ident = short_id("f", ident)

@@ -73,16 +73,17 @@ class _Keys:
 
 def _keys(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]],
           max_postings: int | None = None) -> _Keys:
-    features = [claim_features(c, claim_entities.get(c.id, ())) for c in claims]
-    df = Counter(f for fs in features for f in fs)
-    features = [{f for f in fs if df[f] > 1} for fs in features]
+    every = [claim_features(c, claim_entities.get(c.id, ())) for c in claims]
+    df = Counter(f for fs in every for f in fs)
+    features = [{f for f in fs if df[f] > 1} for fs in every]
     n = len(claims)
     idf = {f: math.log((n + 1) / (count + 0.5)) for f, count in df.items()}
     # A key shared by most claims says nothing about which claims belong together.
     cap = max_postings or min(MAX_POSTINGS, max(40, int(4 * math.sqrt(n))))
     return _Keys([c.doc_id for c in claims], features, df, idf,
                  [sum(idf[f] for f in sorted(fs)) for fs in features],
-                 [{f for f in fs if f.startswith("e:")} for fs in features], cap)
+                 # the entity rule reads every entity a claim names, shared or not
+                 [{f for f in fs if f.startswith("e:")} for fs in every], cap)
 
 
 def similar_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,

@@ -106,7 +106,8 @@ async def _survey_all(runner: StageRunner, gateway: Gateway, documents: Sequence
                 for part in pack_readings(story, lambda d: count_tokens(d.text),
                                           gateway.settings.survey_tokens)]
     done = await runner.gather("survey", {
-        ",".join(d.id for d in reading): survey_reading(gateway, reading) for reading in readings})
+        ",".join(d.id for d in reading): survey_reading(gateway, reading, gateway.settings.survey_tokens)
+        for reading in readings})
     return list(done.values())
 
 

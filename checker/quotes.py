@@ -56,25 +56,27 @@ def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
 
 
 def word_differences(a: Sequence[str], b: Sequence[str]) -> list[str]:
-    """The runs where b's words differ from a's, e.g. "'electronic' -> 'cyber'"."""
-    runs = []
-    for op in Indel.opcodes(list(a), list(b)):
-        if op.tag == "equal":
+    """The runs where b's words differ from a's, e.g. "'electronic' -> 'cyber'". Words only one
+    quotation has before the first or after the last shared word are where the two were cut,
+    not differences (different words there are)."""
+    ops = list(Indel.opcodes(list(a), list(b)))
+    for end in (0, -1):  # one trailing (or leading) op of one kind: the other was cut there
+        if len(ops) > 1 and ops[end].tag != "equal" and ops[end + (1 if end == 0 else -1)].tag == "equal":
+            ops.pop(end)
+    runs: list[str] = []
+    old: list[str] = []
+    new: list[str] = []
+    for op in [*ops, None]:
+        if op is not None and op.tag != "equal":
+            old += a[op.src_start:op.src_end]
+            new += b[op.dest_start:op.dest_end]
             continue
-        old, new = " ".join(a[op.src_start:op.src_end]), " ".join(b[op.dest_start:op.dest_end])
-        runs.append(f"{old!r} -> {new!r}" if old and new else (f"{old!r} left out" if old
-                                                                else f"{new!r} added"))
-    # a replacement shows as a deletion next to an insertion: say it once
+        if old or new:  # a deletion next to an insertion is one replacement
+            before, after = " ".join(old), " ".join(new)
+            runs.append(f"{before!r} -> {after!r}" if old and new else
+                        (f"{before!r} left out" if old else f"{after!r} added"))
+            old, new = [], []
     return runs
-
-
-def _overlap(a: Quotation, b: Quotation) -> tuple[list[str], list[str]]:
-    """The stretch of each quotation that the other covers (quotes are often cut differently)."""
-    short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    found = fuzz.partial_ratio_alignment(" ".join(short.words), " ".join(long_.words))
-    covered = " ".join(long_.words)[found.dest_start:found.dest_end].split()
-    pair = (list(short.words), covered) if short is a else (covered, list(short.words))
-    return pair[0], pair[1]
 
 
 def quoted_variants(texts: Mapping[str, str], doc_order: Sequence[str]) -> list[Variant]:
@@ -95,8 +97,7 @@ def quoted_variants(texts: Mapping[str, str], doc_order: Sequence[str]) -> list[
         a, b = quotes[i], quotes[j]
         if fuzz.partial_ratio(" ".join(a.words), " ".join(b.words)) < MIN_ALIGNMENT:
             continue
-        words_a, words_b = _overlap(a, b)
-        runs = word_differences(words_a, words_b)
+        runs = word_differences(a.words, b.words)
         if not runs:
             continue
         shown = "; ".join(runs[:MAX_SHOWN]) + ("; …" if len(runs) > MAX_SHOWN else "")

@@ -37,7 +37,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     for stop in _END.finditer(text, begin, end):
         if stop.end() <= begin or _abbreviation(text, begin, stop.end()):
             continue
-        cut = stop.end() if text[stop.start()] not in " \t\r\n" else stop.start()
+        cut = stop.start() if text[stop.start()].isspace() else stop.end()
         if cut > begin:
             yield begin, cut
         begin = _SPACE.match(text, stop.end(), end).end()  # type: ignore[union-attr]

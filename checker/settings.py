@@ -6,6 +6,7 @@ validated at construction; a bad value is a one-line ConfigurationError naming i
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
@@ -94,8 +95,8 @@ class Settings:
         for name in ("timeout", "batch_poll_seconds", "retry_deadline"):
             if getattr(self, name) <= 0:
                 raise _bad(name, getattr(self, name), "must be positive")
-        if self.verify_per_claim <= 0:
-            raise _bad("verify_per_claim", self.verify_per_claim, "must be positive")
+        if not (math.isfinite(self.verify_per_claim) and self.verify_per_claim > 0):
+            raise _bad("verify_per_claim", self.verify_per_claim, "must be positive and finite")
         if self.chunk_overlap >= self.chunk_tokens:
             raise _bad("chunk_overlap", self.chunk_overlap, "must be smaller than chunk_tokens")
 

@@ -18,6 +18,8 @@ from .gateway import Gateway
 from .identity import tagged_hash
 from .load import Document
 from .prompts import load_prompt
+from .sentences import sentence_spans
+from .tokens import count_tokens
 from .types import DroppedClaim
 
 PROMPT = "survey_story"
@@ -31,14 +33,31 @@ class SurveyResult:
     dropped: list[DroppedClaim] = field(default_factory=list)
 
 
-def render_documents(documents: Sequence[Document]) -> tuple[str, dict[str, Document]]:
+def leading_part(text: str, max_tokens: int) -> str:
+    """The text whole when it fits `max_tokens`, else its longest run of whole sentences from
+    the start that fits, so one huge document cannot make a reading no model can take."""
+    if count_tokens(text) <= max_tokens:
+        return text
+    end, used = 0, 0
+    for _, stop in sentence_spans(text):
+        used += count_tokens(text[end:stop])
+        if used > max_tokens:
+            break
+        end = stop
+    return text[:end]
+
+
+def render_documents(documents: Sequence[Document], max_tokens: int | None = None
+                     ) -> tuple[str, dict[str, Document]]:
     labels = {f"D{n}": d for n, d in enumerate(documents, start=1)}
     blocks = []
     for label, doc in labels.items():
         boundary = "=" * 8 + f" {label} {tagged_hash(doc.text)[3:15]} " + "=" * 8
+        text = doc.text if max_tokens is None else leading_part(doc.text, max_tokens)
+        note = "" if text == doc.text else "\n(only the document's first part is shown)"
         blocks.append(f"{label}: {one_line(doc.title or 'untitled')} (outlet: "
                       f"{one_line(doc.source or 'unknown')}; published: "
-                      f"{one_line(doc.published or 'unknown')})\n{boundary}\n{doc.text}\n{boundary}")
+                      f"{one_line(doc.published or 'unknown')}){note}\n{boundary}\n{text}\n{boundary}")
     return "\n\n".join(blocks), labels
 
 
@@ -54,9 +73,11 @@ def _check(labels: Mapping[str, Document]) -> Callable[[Any], list[Violation]]:
     return check
 
 
-async def survey_reading(gateway: Gateway, documents: Sequence[Document]) -> SurveyResult:
+async def survey_reading(gateway: Gateway, documents: Sequence[Document],
+                         max_tokens: int | None = None) -> SurveyResult:
+    """One reading; a document over `max_tokens` (alone in its reading) shows its first part."""
     prompt = load_prompt(PROMPT)
-    text, labels = render_documents(documents)
+    text, labels = render_documents(documents, max_tokens)
     request = gateway.request(messages=prompt.render(documents=text), prompt=prompt.ref,
                               schema_id=prompt.schema_id)
     data = (await gateway.complete(request, check=_check(labels))).data

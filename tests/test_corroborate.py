@@ -150,9 +150,6 @@ def test_a_name_is_resolved_through_the_alias_table_then_by_the_known_name_it_co
     assert resolve_name("Eurasia Group", known) == "Eurasia Group"  # unknown: kept as written
 
 
-@pytest.mark.xfail(strict=True, reason="corroborate.resolve_name picks the longest known name inside "
-                   "the source, so \"Eurasia Group's Ian Bremmer\" resolves to the organisation "
-                   "that owns the possessive, not to the person the docstring names")
 def test_a_source_named_with_its_organisation_resolves_to_the_person():
     known = {"ian bremmer": "Ian Bremmer", "eurasia group": "Eurasia Group"}
     assert resolve_name("Eurasia Group's Ian Bremmer", known) == "Ian Bremmer"

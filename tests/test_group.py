@@ -44,9 +44,6 @@ def test_a_claim_naming_no_entity_is_compared_with_any_and_one_document_with_its
     assert frozenset({"a1", "a2"}) in found  # one document: different entities may be compared
 
 
-@pytest.mark.xfail(strict=True, reason="group._keys drops keys only one claim holds before it reads "
-                   "each claim's entities from them, so an entity named by a single claim is "
-                   "forgotten and the cross-document entity rule no longer keeps it apart")
 def test_an_entity_only_one_claim_names_still_keeps_it_apart_from_other_documents():
     claims = [claim("a1", "a", "Musk sent satellite terminals to Ukraine."),
               claim("b1", "b", "Bezos sent satellite terminals to Ukraine.")]

@@ -26,9 +26,6 @@ def test_sentences_end_at_punctuation_or_a_line_break_but_not_after_an_abbreviat
     assert sentences(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="sentences.sentence_spans keeps the line break and the space "
-                   "before it in the sentence when that space is not ' ' or a tab (a no-break space "
-                   "ending a scraped line): the span has outer whitespace, and chunks built on it do")
 @pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u3000"])
 def test_a_line_ending_in_any_kind_of_space_leaves_no_whitespace_in_the_sentence(space):
     text = f"A headline{space}\nThe first sentence."
