@@ -44,7 +44,7 @@ def write_document(path: Path, megabytes: float, seed: int = 15) -> int:
 
 def empty_answers(request):
     """No claims and an empty summary, whatever was asked."""
-    from checker.gateway import ModelResponse
+    from checker.model import ModelResponse
     answer = {"summary": "", "claims": []} if request.schema_id == "extract_claims" else {"summary": ""}
     return ModelResponse(raw=json.dumps(answer), model="empty")
 

@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from checker import Settings, check  # noqa: E402
 from checker.cassette import Cassette  # noqa: E402
 from checker.estimate import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY  # noqa: E402
-from checker.gateway import ModelRequest, strict_schema  # noqa: E402
+from checker.model import ModelRequest  # noqa: E402
+from checker.answers import strict_schema  # noqa: E402
 from checker.pricing import DEFAULT_PRICES  # noqa: E402
 from checker.tokens import count_tokens  # noqa: E402
 from results_file import write_section  # noqa: E402

@@ -31,7 +31,8 @@ import synthetic  # noqa: E402
 from checker.cassette import Cassette  # noqa: E402
 from checker.chunk import chunk_document  # noqa: E402
 from checker.extract import extraction_request  # noqa: E402
-from checker.gateway import Gateway, wire_body  # noqa: E402
+from checker.gateway import Gateway  # noqa: E402
+from checker.answers import wire_body  # noqa: E402
 from checker.load import make_document  # noqa: E402
 from checker.pipeline import run_async  # noqa: E402
 from checker.settings import Settings  # noqa: E402

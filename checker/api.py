@@ -1,21 +1,27 @@
-"""Library API: `check(documents_or_paths, ...) -> Report` for editorial tools.
+"""Library API: `check_async(...)` and its synchronous wrapper `check(...)` -> Report.
 
-Documents may be `Document` values, paths, folders or globs. Any callable that takes a
-ModelRequest and returns a ModelResponse (sync or async) plugs in as `transport`.
+Documents may be `Document` values, paths, folders or globs. Any `Transport` (a callable that
+takes a ModelRequest and returns a ModelResponse, sync or async) plugs in as `transport`;
+without one, an OpenAI-compatible server is used. `check_with` runs on a gateway the caller
+opened (the command line does, to show the gateway's pace): one place for the run, the batch
+path and the review step.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
-from typing import Iterable, Mapping, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
+from .batch import report_through_batches
 from .cassette import Cassette
-from .errors import InputError
-from .gateway import Gateway, Transport
+from .errors import ConfigurationError, InputError
+from .gateway import Gateway
 from .load import Document, LoadProblem, load_documents
-from .pipeline import Progress, run
+from .model import Transport
+from .pipeline import Progress, run_async
 from .report import Report
-from .review import apply_review, read_review
+from .review import ReviewEntry, apply_review, read_review
 from .settings import DEFAULT_MAX_FILE_BYTES, Settings
 
 Source = Union[Document, str, "os.PathLike[str]"]
@@ -26,6 +32,7 @@ def gather_documents(sources: Iterable[Source], *, strict: bool = False,
                      metadata: Mapping[str, Mapping[str, str]] | None = None,
                      follow_links: bool = False, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
                      ) -> tuple[list[Document], list[LoadProblem]]:
+    """The documents to check, and the inputs that could not be read (one problem each)."""
     items = list(sources)
     documents = [s for s in items if isinstance(s, Document)]
     paths = [s for s in items if not isinstance(s, Document)]
@@ -40,34 +47,70 @@ def gather_documents(sources: Iterable[Source], *, strict: bool = False,
     return documents, problems
 
 
-def check(documents_or_paths: Iterable[Source] | Source, *, model: str | None = None,
-          transport: Transport | None = None, settings: Settings | None = None,
-          cassette: str | os.PathLike[str] | Cassette | None = None, mode: str | None = None,
-          strict: bool = False, progress: Progress | None = None,
-          review: str | os.PathLike[str] | None = None, show_dismissed: bool = False,
-          follow_links: bool = False) -> Report:
+async def check_with(gateway: Gateway, documents: Sequence[Document], *, settings: Settings,
+                     problems: Sequence[LoadProblem] = (), progress: Progress | None = None,
+                     batch: bool = False, review: Sequence[ReviewEntry] | None = None,
+                     review_source: str = "", show_dismissed: bool = False,
+                     notify: Callable[[str], None] | None = None) -> Report:
+    """Run a check on an open gateway: every stage (or, with `batch`, one Batch API batch per
+    stage), then the review verdicts when `review` entries are given."""
+    if batch:
+        report = await report_through_batches(documents, gateway, settings, problems=problems,
+                                              progress=progress, notify=notify)
+    else:
+        report = await run_async(documents, gateway, settings=settings, progress=progress,
+                                 load_problems=problems)
+    if review is None:
+        return report
+    texts = {d.id: d.text for d in documents}
+    return Report(apply_review(report.data, review, texts, source=review_source,
+                               show_dismissed=show_dismissed), report.texts)
+
+
+async def check_async(documents_or_paths: Iterable[Source] | Source, *, model: str | None = None,
+                      transport: Transport | None = None, settings: Settings | None = None,
+                      cassette: str | os.PathLike[str] | Cassette | None = None,
+                      mode: str | None = None, strict: bool = False,
+                      progress: Progress | None = None,
+                      review: str | os.PathLike[str] | None = None, show_dismissed: bool = False,
+                      follow_links: bool = False, batch: bool = False) -> Report:
     """Check documents for agreements and contradictions and return the Report.
 
     Without `settings`, they come from the environment (`Settings.from_env`). With a custom
-    `transport` and no cassette, mode defaults to "live" (nothing is recorded). With a
-    `review` file, findings carry their review state and dismissed ones are left out unless
-    `show_dismissed`. Symbolic links out of the named folders are read only with `follow_links`.
+    `transport` and no cassette, mode defaults to "live" (nothing is recorded). With `batch`,
+    every stage's missing answers go out through the Batch API (the cassette records them, so
+    a killed run resumes its batch). With a `review` file, findings carry their review state and
+    dismissed ones are left out unless `show_dismissed`. Symbolic links out of the named folders
+    are read only with `follow_links`. Bad input raises a CheckerError with one line to show.
     """
     if isinstance(documents_or_paths, (str, Path, Document, os.PathLike)):
         documents_or_paths = [documents_or_paths]
     base = settings or Settings.from_env()
     if mode is None and transport is not None and cassette is None:
         mode = "live"
-    base = base.with_(model=model, mode=mode)
+    base = base.with_(model=model, mode="replay" if batch else mode)
     documents, problems = gather_documents(documents_or_paths, strict=strict,
                                            follow_links=follow_links,
                                            max_file_bytes=base.max_file_bytes)
+    entries = read_review(review) if review is not None else None  # before any model call
     tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
-    if base.mode == "record":
+    if base.mode == "record" or batch:
         tape.check_writable()
-    gateway = Gateway(settings=base, cassette=tape, transport=transport)
-    report = run(documents, gateway, progress=progress, load_problems=problems)
-    if review is None:
-        return report
-    return Report(apply_review(report.data, read_review(review), {d.id: d.text for d in documents},
-                               source=str(review), show_dismissed=show_dismissed), report.texts)
+    async with Gateway(settings=base, cassette=tape, transport=transport) as gateway:
+        return await check_with(gateway, documents, settings=base, problems=problems,
+                                progress=progress, batch=batch, review=entries,
+                                review_source=str(review or ""), show_dismissed=show_dismissed)
+
+
+def check(documents_or_paths: Iterable[Source] | Source, **options: object) -> Report:
+    """`check_async` for callers without a running event loop (scripts, the command line).
+
+    Inside a running loop (Jupyter, an async web app) it cannot block: use
+    `await check_async(...)` there; the same keyword arguments apply."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(check_async(documents_or_paths, **options))  # type: ignore[arg-type]
+    raise ConfigurationError("check() was called inside a running event loop (Jupyter, an async "
+                             "web app); use `await checker.check_async(...)` there instead",
+                             setting="event loop")

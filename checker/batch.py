@@ -9,20 +9,27 @@ what import prints nor the cassette nor the `.batch-output.jsonl` copy holds a k
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from .bounded import json_loads
 from .cassette import Cassette
-from .errors import ConfigurationError, InputError, ProviderError, SchemaViolation
-from .gateway import ModelRequest, parse_answer, response_from_completion, wire_body
+from .errors import AnswersPending, ConfigurationError, InputError, ProviderError, SchemaViolation
+from .model import ModelRequest
+from .answers import parse_answer, response_from_completion, wire_body
 from .redact import redact
 
 if TYPE_CHECKING:
-    from .gateway import OpenAIBatchRunner
+    from .gateway import Gateway
+    from .load import Document
+    from .openai_transport import OpenAIBatchRunner
+    from .pipeline import Progress
+    from .report import Report
+    from .settings import Settings
 
 CHAT_URL = "/v1/chat/completions"
 
@@ -199,3 +206,31 @@ def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "Open
                              provenance={"recorded_via": "batch-api", "batch_id": state["batch_id"]})
     state_path.unlink(missing_ok=True)
     return summary
+
+
+async def report_through_batches(documents: Sequence["Document"], gateway: "Gateway",
+                                 settings: "Settings", *, problems: Sequence[Any] = (),
+                                 progress: "Progress | None" = None,
+                                 notify: Callable[[str], None] | None = None) -> "Report":
+    """Run stage by stage: each stage's missing answers go out as one batch (files and batches
+    endpoints), are imported, and the run goes on, until the report is complete. `notify`
+    hears one line per batch result."""
+    from .openai_transport import OpenAIBatchRunner  # only the batch path needs the client
+    from .pipeline import run_async
+
+    runner = OpenAIBatchRunner(settings, poll_seconds=settings.batch_poll_seconds, progress=progress)
+    while True:
+        try:
+            return await run_async(documents, gateway, settings=settings, collect_misses=True,
+                                   progress=progress, load_problems=problems)
+        except AnswersPending as pending:
+            # polling sleeps: keep it off the event loop
+            summary = await asyncio.to_thread(
+                run_batch, pending.requests, cassette=gateway.cassette, runner=runner,
+                structured_output=settings.structured_output, secrets=[settings.api_key])
+            for line in summary.lines()[1:]:
+                if notify is not None:
+                    notify(line)
+            if summary.imported == 0:
+                raise ProviderError(f"the batch for stage {pending.stage!r} returned no usable "
+                                    "answer; nothing more can be done", retryable=False)

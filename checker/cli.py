@@ -18,18 +18,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import __version__
-from .api import gather_documents
-from .batch import export_requests, import_answers, read_pending, run_batch
+from .api import check_with, gather_documents
+from .batch import export_requests, import_answers, read_pending
 from .bounded import json_loads
 from .cassette import Cassette
-from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError,
-                     ProviderError)
-from .gateway import Gateway, OpenAIBatchRunner
+from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError)
+from .gateway import Gateway
 from .load import Document, LoadProblem
 from .pacing import PaceStatus, Pacer
-from .pipeline import run_async
+from .pipeline import run
 from .report import Report, failure_summary
-from .review import VERDICTS, apply_review, baseline, read_review, set_verdict, tripping, write_review
+from .review import VERDICTS, baseline, read_review, set_verdict, tripping, write_review
 from .estimate import estimate_run
 from .types import SEVERITIES
 from .settings import MODES, Settings, reviewer_name
@@ -189,17 +188,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
     progress = _progress(args.quiet, gateway.pacer)
-    if args.batch:
-        report = _report_through_batches(documents, gateway, problems, progress)
-    else:
-        report = asyncio.run(run_async(documents, gateway, progress=progress, load_problems=problems))
+    report = asyncio.run(_checked(
+        gateway, documents, settings=settings, problems=problems, progress=progress,
+        batch=args.batch, review=review_entries if review_file is not None else None,
+        review_source=str(review_file or ""), show_dismissed=args.show_dismissed,
+        notify=lambda line: print(f"batch: {line}", file=sys.stderr)))
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
-    if review_file is not None:
-        texts = {d.id: d.text for d in documents}
-        report = Report(apply_review(report.data, review_entries, texts,
-                                     source=str(review_file), show_dismissed=args.show_dismissed),
-                        report.texts)
     written = report.write(out)
     summary = {"outputs": [str(p) for p in written], "documents": len(documents),
                "claims": len(report.data["claims"]),
@@ -330,23 +325,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_through_batches(documents, gateway: Gateway, problems, progress):
-    """Run stage by stage: each stage's missing answers go out as one batch, then the run goes on."""
-    runner = OpenAIBatchRunner(gateway.settings, poll_seconds=gateway.settings.batch_poll_seconds,
-                               progress=progress)
-    while True:
-        try:
-            return asyncio.run(run_async(documents, gateway, collect_misses=True, progress=progress,
-                                         load_problems=problems))
-        except AnswersPending as pending:
-            summary = run_batch(pending.requests, cassette=gateway.cassette, runner=runner,
-                                structured_output=gateway.settings.structured_output,
-                                secrets=[gateway.settings.api_key])
-            for line in summary.lines()[1:]:
-                print(f"batch: {line}", file=sys.stderr)
-            if summary.imported == 0:
-                raise ProviderError(f"the batch for stage {pending.stage!r} returned no usable "
-                                    "answer; nothing more can be done", retryable=False)
+async def _checked(gateway: Gateway, documents: Sequence[Document], **options: Any) -> Report:
+    async with gateway:  # the command opened it; the command closes it
+        return await check_with(gateway, documents, **options)
 
 
 def _rerecord_hint(args: argparse.Namespace) -> str:
@@ -363,7 +344,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
-        asyncio.run(run_async(documents, gateway, collect_misses=True, load_problems=problems))
+        run(documents, gateway, collect_misses=True, load_problems=problems)
     except AnswersPending as pending:
         count = export_requests(pending.requests, args.out, cassette=cassette,
                                 structured_output=settings.structured_output)

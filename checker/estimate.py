@@ -7,15 +7,15 @@ measured on the recorded sample story, and marked as estimates.
 """
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .errors import AnswersPending
-from .gateway import Gateway, ModelRequest
+from .gateway import Gateway
+from .model import ModelRequest
 from .load import Document
-from .pipeline import run_async
+from .pipeline import run
 from .pricing import cost_usd
 from .tokens import count_tokens
 
@@ -85,7 +85,7 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
     """Walk the run as far as recorded answers allow, count exactly, extrapolate the rest."""
     stages: dict[str, StageEstimate] = {}
     try:
-        asyncio.run(run_async(documents, gateway, collect_misses=True))
+        run(documents, gateway, collect_misses=True)
     except AnswersPending as pending:
         for request in pending.requests:
             _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], {})

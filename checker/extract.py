@@ -10,7 +10,8 @@ from typing import Any, Callable, Sequence
 
 from .chunk import Chunk
 from .errors import Violation
-from .gateway import Gateway, ModelRequest
+from .gateway import Gateway
+from .model import ModelRequest
 from .identity import short_id, tagged_hash
 from .load import Document
 from .prompts import load_prompt

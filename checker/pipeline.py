@@ -26,6 +26,7 @@ from .gateway import Gateway
 from .load import Document
 from .report import Failure, Report, build_report, entity_to_dict
 from .resolve import resolve_entities
+from .settings import Settings
 from .sentences import SentenceIndex
 from .stories import pack_readings, story_clusters
 from .survey import SurveyResult, survey_reading
@@ -88,9 +89,8 @@ class StageRunner:
         return out
 
 
-async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
-                       ) -> list[Claim]:
-    settings = gateway.settings
+async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
+                       settings: Settings) -> list[Claim]:
     work = {}
     for document in documents:
         for chunk in chunk_document(document, max_tokens=settings.chunk_tokens,
@@ -100,22 +100,23 @@ async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequenc
     return merge_overlapping([claim for name in work if name in done for claim in done[name]])
 
 
-async def _survey_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
-                      ) -> list[SurveyResult]:
+async def _survey_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
+                      settings: Settings) -> list[SurveyResult]:
     readings = [part for story in story_clusters(documents)
                 for part in pack_readings(story, lambda d: count_tokens(d.text),
-                                          gateway.settings.survey_tokens)]
+                                          settings.survey_tokens)]
     done = await runner.gather("survey", {
-        ",".join(d.id for d in reading): survey_reading(gateway, reading, gateway.settings.survey_tokens)
+        ",".join(d.id for d in reading): survey_reading(gateway, reading, settings.survey_tokens)
         for reading in readings})
     return list(done.values())
 
 
-async def _read(runner: StageRunner, gateway: Gateway, documents: Sequence[Document]
-                ) -> tuple[list[Claim], list[SurveyResult]]:
+async def _read(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
+                settings: Settings) -> tuple[list[Claim], list[SurveyResult]]:
     """Extraction and the survey at once; both stages' missing answers in one batch."""
-    results = await asyncio.gather(_extract_all(runner, gateway, documents),
-                                   _survey_all(runner, gateway, documents), return_exceptions=True)
+    results = await asyncio.gather(_extract_all(runner, gateway, documents, settings),
+                                   _survey_all(runner, gateway, documents, settings),
+                                   return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, AnswersPending):
             raise result
@@ -126,23 +127,16 @@ async def _read(runner: StageRunner, gateway: Gateway, documents: Sequence[Docum
 
 
 async def run_async(documents: Sequence[Document], gateway: Gateway, *,
-                    collect_misses: bool = False, progress: Progress | None = None,
-                    load_problems: Sequence[Any] = ()) -> Report:
-    """Run every stage."""
-    try:
-        return await _run(documents, gateway, collect_misses=collect_misses, progress=progress,
-                          load_problems=load_problems)
-    finally:  # the HTTP client belongs to this event loop: close it with the loop
-        await gateway.aclose()
-
-
-async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misses: bool,
-               progress: Progress | None, load_problems: Sequence[Any]) -> Report:
+                    settings: Settings | None = None, collect_misses: bool = False,
+                    progress: Progress | None = None, load_problems: Sequence[Any] = ()) -> Report:
+    """Run every stage with `settings` (the gateway's when not given). The gateway stays open:
+    whoever opened it closes it (`async with Gateway(...)`)."""
+    settings = settings or gateway.settings
     if not documents:
         raise ConfigurationError("no documents to check", setting="documents")
     runner = StageRunner(gateway, collect_misses=collect_misses, progress=progress)
     by_id = {d.id: d for d in documents}
-    claims, surveys = await _read(runner, gateway, documents)
+    claims, surveys = await _read(runner, gateway, documents, settings)
     texts = {d.id: d.text for d in documents}
     resolution = resolve_entities(claims, texts)
     if resolution.ambiguous:
@@ -157,7 +151,7 @@ async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misse
                              [d.id for d in documents],
                              [t for s in surveys for t in s.tensions])
     all_claims = {c.id: c for c in [*claims, *found.extra_claims]}
-    budget = max(10, math.ceil(gateway.settings.verify_per_claim * len(claims)))
+    budget = max(10, math.ceil(settings.verify_per_claim * len(claims)))
     verified = strongest(found.pairs, budget)
     indexes = {doc_id: SentenceIndex(text) for doc_id, text in texts.items()}
     calls = pack(verified)
@@ -175,7 +169,7 @@ async def _run(documents: Sequence[Document], gateway: Gateway, *, collect_misse
     summaries = {doc_id: text for s in surveys for doc_id, text in s.summaries.items()}
     return build_report(documents=list(documents), claims=list(all_claims.values()),
                         summaries=summaries, dropped=[d for s in surveys for d in s.dropped],
-                        failures=runner.failures, gateway=gateway,
+                        failures=runner.failures, usage=gateway.usage(), model=settings.model,
                         load_problems=list(load_problems),
                         entities=[entity_to_dict(e) for e in resolution.entities],
                         contradictions=contradictions, corroborations=corroborations,
@@ -187,6 +181,11 @@ def calls_name(call: Sequence[Any]) -> str:
     return call[0].id
 
 
+async def _closing(documents: Sequence[Document], gateway: Gateway, options: Any) -> Report:
+    async with gateway:
+        return await run_async(documents, gateway, **options)
+
+
 def run(documents: Sequence[Document], gateway: Gateway, **options: Any) -> Report:
-    """Synchronous entry point for callers without an event loop."""
-    return asyncio.run(run_async(documents, gateway, **options))
+    """Synchronous entry point for callers without an event loop; closes the gateway after."""
+    return asyncio.run(_closing(documents, gateway, options))

@@ -1,6 +1,6 @@
 """HTML rendering of a report: one self-contained page for editors and fact-checkers.
 
-`render_html(data, texts)` takes `Report.data` and each document's text by document id and returns
+`render_html(report)` takes a Report (its data and each document's text by document id) and returns
 a page with inline CSS and JS only (no network, no external assets); every string from the data is
 escaped. Everything is readable without JavaScript; the script only adds the finding filters.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Mapping
 
-from .report import distinct_spans, failure_summary
+from .report import Report, distinct_spans, failure_summary
 from .types import SEVERITIES
 KINDS = (("dispute", "Disputes", "The sources disagree about what happened."),
          ("reporting", "Reporting inconsistencies",
@@ -170,8 +170,10 @@ class _Page:
         return self.docs.get(doc_id, {}).get("published") or "date unknown"
 
 
-def render_html(data: dict[str, Any], texts: Mapping[str, str]) -> str:
-    """The whole report as one HTML page; `texts` maps document id -> text the offsets index."""
+def render_html(report: Report) -> str:
+    """The whole report as one HTML page; the report's texts (document id -> text the offsets
+    index) give the highlighted full texts."""
+    data, texts = report.data, report.texts
     page = _Page(data, texts)
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (
         ("findings", "Findings"), ("matrix", "Who says what"), ("sources", "Sources"),

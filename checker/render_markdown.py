@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .report import distinct_spans, failure_summary
+from .report import Report, distinct_spans, failure_summary
 
 # "&" only where it would start an entity: "AT&T" stays as written, "&lt;" shows as written.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
@@ -44,7 +44,9 @@ def _doc_label(doc: dict[str, Any]) -> str:
     return _text(", ".join(parts))
 
 
-def render_markdown(data: dict[str, Any]) -> str:
+def render_markdown(report: Report) -> str:
+    """report.md: the findings first, each side with its grounded quotes, then the rest."""
+    data = report.data
     docs = {d["id"]: d for d in data["documents"]}
     claims = {c["id"]: c for c in data["claims"]}
     lines = ["# Contradiction report", ""]

@@ -19,10 +19,12 @@ from .errors import EXIT_INCOMPLETE, EXIT_OK
 from .prompts import load_prompt, load_schema
 from .pricing import cost_usd
 
+from .types import Corroboration, DocumentInfo, Finding
+
 if TYPE_CHECKING:
-    from .types import Candidate, Claim, DroppedClaim
-    from .gateway import Gateway
     from .load import Document
+    from .model import RunUsage
+    from .types import Candidate, Claim, DroppedClaim
 
 REPORT_SCHEMA_VERSION = "2.0"
 PROMPTS = ("extract_claims", "survey_story", "confirm_entities", "verify_candidates")
@@ -41,27 +43,55 @@ class Failure:
 
 @dataclass(frozen=True)
 class Report:
+    """A run's result. `data` is its JSON form (schemas/report.schema.json); the typed views
+    (`contradictions`, `corroborations`, `documents`) read from it. `texts` (document id ->
+    text) lets the HTML page show each source in full; a report read back without them still
+    renders, with each quote but no full text."""
+
     data: dict[str, Any]
-    texts: Mapping[str, str] = field(default_factory=dict)  # document id -> text, for the HTML
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: str | Path, texts: Mapping[str, str] | None = None) -> Report:
+        """A report saved as report.json, to render again or to compare runs."""
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")), dict(texts or {}))
+
+    @property
+    def contradictions(self) -> tuple[Finding, ...]:
+        """The findings, ranked: disputes first, then reporting inconsistencies, by severity."""
+        return tuple(Finding.from_dict(f) for f in self.data["contradictions"])
+
+    @property
+    def corroborations(self) -> tuple[Corroboration, ...]:
+        return tuple(Corroboration.from_dict(c) for c in self.data["corroborations"])
+
+    @property
+    def documents(self) -> tuple[DocumentInfo, ...]:
+        return tuple(DocumentInfo.from_dict(d) for d in self.data["documents"])
 
     @property
     def complete(self) -> bool:
+        """Whether every work item finished (nothing is missing from the findings)."""
         return not self.data["run"]["failures"]
 
     @property
     def exit_code(self) -> int:
+        """0 for a complete run, 3 when failures left results missing."""
         return EXIT_OK if self.complete else EXIT_INCOMPLETE
 
     def to_json(self) -> str:
+        """report.json's text."""
         return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
 
     def to_markdown(self) -> str:
+        """report.md's text."""
         from .render_markdown import render_markdown
-        return render_markdown(self.data)
+        return render_markdown(self)
 
     def to_html(self) -> str:
+        """report.html's text: one self-contained page."""
         from .render_html import render_html
-        return render_html(self.data, self.texts)
+        return render_html(self)
 
     def validate(self) -> list[str]:
         """Schema violations of this report (empty when it satisfies report.schema.json)."""
@@ -70,6 +100,7 @@ class Report:
                 for e in validator.iter_errors(self.data)]
 
     def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md", "html")) -> list[Path]:
+        """Write the chosen renderings into `out_dir`, each atomically; return their paths."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         renderers = {"json": ("report.json", self.to_json), "md": ("report.md", self.to_markdown),
@@ -157,7 +188,8 @@ def candidate_counts(candidates: Sequence["Candidate"], verified: Sequence["Cand
 
 
 def build_report(*, documents: list["Document"], claims: list["Claim"], summaries: dict[str, str],
-                 dropped: list["DroppedClaim"], failures: list[Failure], gateway: "Gateway",
+                 dropped: list["DroppedClaim"], failures: list[Failure], usage: "RunUsage",
+                 model: str,
                  load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
                  contradictions: Sequence[dict[str, Any]] = (),
                  corroborations: Sequence[dict[str, Any]] = (),
@@ -166,9 +198,7 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
                  unresolved_times: Sequence[dict[str, Any]] = ()) -> Report:
     order = {d.id: i for i, d in enumerate(documents)}
     texts = {d.id: d.text for d in documents}
-    answers = gateway.answers_used.values()
-    prompt_tokens = sum(a.usage.prompt_tokens for a in answers)
-    completion_tokens = sum(a.usage.completion_tokens for a in answers)
+    """The report of a run, from what each stage produced and what its answers cost."""
     data = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "documents": [{"id": d.id, "title": d.title, "source": d.source, "url": d.url,
@@ -180,13 +210,13 @@ def build_report(*, documents: list["Document"], claims: list["Claim"], summarie
         "contradictions": list(contradictions),
         "corroborations": list(corroborations),
         "run": {
-            "model": gateway.settings.model,
-            "answered_by": sorted({a.model for a in answers}),
+            "model": model,
+            "answered_by": list(usage.answered_by),
             "prompt_versions": {name: load_prompt(name).version for name in PROMPTS},
-            "usage": {"requests": len(gateway.answers_used), "prompt_tokens": prompt_tokens,
-                      "completion_tokens": completion_tokens},
-            "cost_usd": cost_usd(gateway.settings.model, prompt_tokens, completion_tokens),
-            "cassette_keys": sorted(gateway.answers_used),
+            "usage": {"requests": usage.requests, "prompt_tokens": usage.prompt_tokens,
+                      "completion_tokens": usage.completion_tokens},
+            "cost_usd": cost_usd(model, usage.prompt_tokens, usage.completion_tokens),
+            "cassette_keys": list(usage.cassette_keys),
             "candidates": candidate_counts(candidates, verified),
             "suppressed_as_compatible": list(suppressed),
             "unresolved_times": list(unresolved_times),

@@ -119,6 +119,8 @@ class Settings:
                     raise ConfigurationError(
                         f"{variable}={env[variable]!r} is not a valid {parse.__name__}",
                         setting=variable, value=env[variable]) from None
+            elif name == "mode" and env.get("CI", "").strip().lower() not in ("", "0", "false"):
+                values[name] = "replay"  # CI never spends money unless told to: a re-record is explicit
             else:
                 values[name] = default
         return cls(**values)

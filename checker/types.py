@@ -1,13 +1,15 @@
-"""Domain types shared by the stages: claims, candidate pairs, verdicts and conflicts.
+"""Domain types shared by the stages: claims, candidate pairs, verdicts and conflicts, and
+the findings, corroborations and documents a report holds.
 
-Frozen dataclasses with no behaviour beyond derived properties. Pure stages (candidates,
+Frozen dataclasses with no behaviour beyond derived properties and reading their JSON form. Pure stages (candidates,
 findings, resolve, group) import these, never a model-calling module. Offsets are code-point
 offsets into the document text as decoded: `text[start:end]` is the evidence.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
 Stance = Literal["asserted", "denied", "alleged", "quoted"]
 Kind = Literal["dispute", "reporting"]
@@ -100,3 +102,86 @@ class Conflict:
     opinion: bool = False            # some side is an opinion or characterisation
     candidate_ids: tuple[str, ...] = ()
     also: tuple[str, ...] = ()       # explanations of the pairs merged into this conflict
+
+
+# --- What a report holds, typed (report.json is their serialised form) ---------------------
+
+@dataclass(frozen=True)
+class FindingSide:
+    position: str
+    claim_ids: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """An editor's verdict on a finding, from the review file."""
+
+    verdict: str
+    by: str
+    at: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction as reported: ranked, its sides tied to grounded claims."""
+
+    id: str
+    kind: str
+    type: str
+    severity: str
+    sides: tuple[FindingSide, ...]
+    explanation: str
+    changes_meaning: bool = True
+    opinion: bool = False
+    also: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    review: ReviewState | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        review = data.get("review")
+        return cls(id=data["id"], kind=data["kind"], type=data["type"], severity=data["severity"],
+                   sides=tuple(FindingSide(s["position"], tuple(s["claim_ids"]), tuple(s["doc_ids"]))
+                               for s in data["sides"]),
+                   explanation=data["explanation"],
+                   changes_meaning=bool(data.get("changes_meaning", True)),
+                   opinion=bool(data.get("opinion", False)), also=tuple(data.get("also", ())),
+                   candidates=tuple(data.get("candidates", ())),
+                   review=ReviewState(review["verdict"], review["by"], review["at"], review["note"])
+                   if review else None)
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """A fact several documents state, counted by independent origin."""
+
+    statement: str
+    claim_ids: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    independent_sources: int
+    origins: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Corroboration:
+        return cls(data["statement"], tuple(data["claim_ids"]), tuple(data["doc_ids"]),
+                   int(data["independent_sources"]), tuple(data["origins"]))
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as the report describes it (its text stays with the corpus)."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: date | None
+    summary: str | None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
+        published = date.fromisoformat(data["published"]) if data.get("published") else None
+        return cls(data["id"], data.get("title"), data.get("source"), data.get("url"), published,
+                   data.get("summary"))

@@ -16,7 +16,8 @@ import pytest
 from checker.cassette import Cassette
 from checker.cli import main
 from checker.errors import InputError
-from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.gateway import Gateway
+from checker.model import ModelRequest, ModelResponse
 from checker.identity import tagged_hash
 from checker.settings import Settings
 

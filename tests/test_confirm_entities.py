@@ -6,7 +6,8 @@ import json
 
 from checker.confirm_entities import batches, confirm_pairs
 from checker.types import Claim
-from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.gateway import Gateway
+from checker.model import ModelRequest, ModelResponse
 from checker.resolve import resolve_entities
 from checker.settings import Settings
 

@@ -34,7 +34,7 @@ RUN = textwrap.dedent("""
     import json, re, sys
     sys.path.insert(0, sys.argv[1])
     from checker import check
-    from checker.gateway import ModelResponse
+    from checker.model import ModelResponse
     from checker.load import make_document
     from checker.settings import Settings
     from conftest import passage_of, schema_of

@@ -10,7 +10,8 @@ import pytest
 from checker.chunk import chunk_document
 from checker.errors import ExtractionFailed
 from checker.extract import chunk_sentences, extract_chunk, merge_overlapping
-from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.gateway import Gateway
+from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
 from checker.settings import Settings
 

@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from checker.api import check
 from checker.cli import main
 from checker.errors import ExtractionFailed, SchemaViolation
-from checker.gateway import Gateway, ModelRequest, ModelResponse, parse_answer
+from checker.gateway import Gateway
+from checker.model import ModelRequest, ModelResponse
+from checker.answers import parse_answer
 from checker.load import make_document
 from checker.prompts import schema_validator
 from checker.report import Report

@@ -9,7 +9,8 @@ import pytest
 
 from checker.cassette import Cassette
 from checker.errors import (CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError)
-from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.gateway import Gateway
+from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 from oai_server import FakeOpenAI, Reply, completion, error
 

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from checker.load import load_documents
 from checker.prompts import load_schema
+from checker.report import Report
 from checker.render_html import render_html
 from conftest import CORPUS, SAMPLE_CASSETTE
 
@@ -195,7 +196,7 @@ def report() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def page(report) -> str:
-    return render_html(report, TEXTS)
+    return render_html(Report(report, TEXTS))
 
 
 def test_the_fixture_is_a_valid_report_with_overlapping_spans(report):
@@ -299,7 +300,7 @@ def test_summaries_aliases_and_the_run_are_shown(page):
 
 
 def test_a_missing_text_still_gives_a_page_without_broken_links(report):
-    root = parse(render_html(report, {k: v for k, v in TEXTS.items() if k != HOSTILE}))
+    root = parse(render_html(Report(report, {k: v for k, v in TEXTS.items() if k != HOSTILE})))
     assert "not available" in by_id(root, "doc-d-hostile")[0].text()
     hrefs = {a.attrs["href"][1:] for a in root.find_all("a")}
     assert all(by_id(root, h) for h in hrefs), "every link has a target"
@@ -312,7 +313,7 @@ def test_the_sample_story_highlights_every_claim_exactly():
     from checker.settings import Settings
     data = check([CORPUS], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE).data
     texts = {d.id: d.text for d in load_documents([CORPUS]).documents}
-    root = parse(render_html(data, texts))
+    root = parse(render_html(Report(data, texts)))
     assert highlighted_text(root) == {c["id"]: c["text"] for c in data["claims"]}
     hrefs = {a.attrs["href"][1:] for a in root.find_all("a")}
     assert all(len(by_id(root, h)) == 1 for h in hrefs)
@@ -442,5 +443,5 @@ def test_filtering_in_chromium_hides_the_findings_that_do_not_match(tmp_path, pa
 
 def test_a_consolidated_dispute_shows_what_else_was_found(report):
     report["contradictions"][0]["also"] = ["The same two disagree about <the date>."]
-    page = render_html(report, TEXTS)
+    page = render_html(Report(report, TEXTS))
     assert "Also found: The same two disagree about &lt;the date&gt;." in page

@@ -10,7 +10,8 @@ from checker.batch import run_batch
 from checker.cassette import Cassette
 from checker.cli import main
 from checker.errors import AnswersPending
-from checker.gateway import Gateway, OpenAIBatchRunner
+from checker.gateway import Gateway
+from checker.openai_transport import OpenAIBatchRunner
 from checker.load import load_documents
 from checker.pipeline import run
 from checker.settings import Settings

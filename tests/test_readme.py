@@ -1,21 +1,46 @@
 """The README's library example runs as written, against the recorded sample story."""
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 
 from conftest import CORPUS, ROOT, SAMPLE_CASSETTE
 
 
-def test_the_library_example_in_the_readme_runs(tmp_path, monkeypatch, capsys):
+def library_examples() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = re.search(r"## As a library\n\n```python\n(.*?)```", readme, re.S).group(1)
+    section = readme[readme.index("## As a library"):readme.index("## How it works")]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def in_articles_folder(tmp_path, monkeypatch) -> None:
     shutil.copytree(CORPUS, tmp_path / "articles")
     shutil.copy(SAMPLE_CASSETTE, tmp_path / "answers.jsonl")
     monkeypatch.chdir(tmp_path)
-    exec(compile(example, "README.md", "exec"), {})
+
+
+def test_the_library_example_in_the_readme_runs_with_typed_findings(tmp_path, monkeypatch, capsys):
+    in_articles_folder(tmp_path, monkeypatch)
+    exec(compile(library_examples()[0], "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
-    assert printed and all(line.split()[0] in ("high", "medium", "low") for line in printed)
+    findings = [line for line in printed if not line.startswith("   ")]
+    assert findings and all(line.split()[0] in ("high", "medium", "low") for line in findings)
+    assert any(line.startswith("   ") for line in printed)  # each side's position and documents
+    assert {p.name for p in (tmp_path / "report").iterdir()} == {"report.json", "report.md",
+                                                                 "report.html"}
+
+
+def test_the_async_example_in_the_readme_runs_inside_a_running_event_loop(tmp_path, monkeypatch):
+    in_articles_folder(tmp_path, monkeypatch)
+    namespace: dict = {}
+    exec(compile(library_examples()[1], "README.md", "exec"), namespace)
+
+    async def app():  # an async web app or a notebook: a loop is already running here
+        return await namespace["contradictions"](["articles/"])
+
+    found = asyncio.run(app())
+    assert found and all(severity in ("high", "medium", "low") for severity, _ in found)
 
 
 def test_the_readme_holds_exactly_two_setup_commands_and_ci_runs_the_second():

@@ -13,7 +13,7 @@ import markdown
 import pytest
 
 from checker.api import check
-from checker.gateway import ModelRequest, ModelResponse
+from checker.model import ModelRequest, ModelResponse
 from checker.report import Report
 from checker.settings import Settings
 from conftest import passage_of, schema_of

@@ -9,7 +9,7 @@ import pytest
 
 from checker import check
 from checker.cli import main
-from checker.gateway import ModelRequest, ModelResponse
+from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
 from checker.review import read_review
 from checker.settings import Settings

@@ -79,7 +79,8 @@ def test_batch_uploads_and_the_batch_sidecar_hold_no_key(tmp_path, monkeypatch, 
         from checker.batch import run_batch
         from checker.cassette import Cassette
         from checker.errors import AnswersPending
-        from checker.gateway import Gateway, OpenAIBatchRunner
+        from checker.gateway import Gateway
+        from checker.openai_transport import OpenAIBatchRunner
         from checker.load import load_documents
         from checker.pipeline import run
 

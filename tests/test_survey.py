@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from checker.gateway import Gateway, ModelRequest, ModelResponse
+from checker.gateway import Gateway
+
+from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
 from checker.settings import Settings
 from checker.survey import survey_reading
