@@ -19,7 +19,8 @@ __version__ = "0.1.0"
 _EXPORTS = {"check": "api", "check_async": "api", "CheckerError": "errors", "Document": "load",
             "make_document": "load", "ModelRequest": "model", "ModelResponse": "model",
             "Usage": "model", "Transport": "model", "Report": "report", "Settings": "settings"}
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = ["check", "check_async", "CheckerError", "Document", "make_document", "ModelRequest",
+           "ModelResponse", "Usage", "Transport", "Report", "Settings", "__version__"]
 
 if TYPE_CHECKING:
     from .api import check, check_async

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import ProviderError, SchemaViolation, Violation
 from .model import Check, ModelRequest, ModelResponse, Usage
@@ -74,7 +75,8 @@ def _json_path(parts: Iterable[Any]) -> str:
 
 def _lone_surrogates(data: Any) -> list[Violation]:
     """Strings (keys too) that cannot be written as UTF-8: a JSON escape of half a pair."""
-    found, stack = [], [((), data)]
+    found: list[Violation] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
@@ -134,9 +136,9 @@ def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
     if not choices or not isinstance(choices, list):
         raise ProviderError(f"{request.prompt_name}: the server returned no choices",
                             retryable=False, request_key=request.key)
-    first = choices[0] if isinstance(choices[0], dict) else {}
-    message = first.get("message") if isinstance(first.get("message"), dict) else {}
-    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    first: dict[str, Any] = choices[0] if isinstance(choices[0], dict) else {}
+    message: dict[str, Any] = first["message"] if isinstance(first.get("message"), dict) else {}
+    usage: dict[str, Any] = body["usage"] if isinstance(body.get("usage"), dict) else {}
     raw = message.get("content") or ""
     if not isinstance(raw, str):
         raise ProviderError(f"{request.prompt_name}: the server's message content is "
@@ -148,8 +150,8 @@ def response_from_completion(body: dict[str, Any], request: ModelRequest, *,
     if not raw and message.get("refusal"):
         return ModelResponse(raw="", model=model, finish_reason="content_filter", key=request.key,
                              latency_ms=latency_ms)
-    counts = [usage.get(k) if type(usage.get(k)) is int else 0  # noqa: E721 (bool is not a count)
-              for k in ("prompt_tokens", "completion_tokens")]
+    counts: list[int] = [usage[k] if type(usage.get(k)) is int else 0  # noqa: E721 (bool is no count)
+                         for k in ("prompt_tokens", "completion_tokens")]
     return ModelResponse(raw=raw, model=model, usage=Usage(*counts),
                          finish_reason=first.get("finish_reason"), key=request.key,
                          latency_ms=latency_ms)

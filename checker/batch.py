@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from .answers import parse_answer, response_from_completion, wire_body
 from .bounded import json_loads
 from .cassette import Cassette
 from .errors import AnswersPending, ConfigurationError, InputError, ProviderError, SchemaViolation
 from .model import ModelRequest
-from .answers import parse_answer, response_from_completion, wire_body
 from .redact import redact
 
 if TYPE_CHECKING:
@@ -184,7 +185,7 @@ def _read_batch_state(path: Path) -> dict[str, Any]:
                      path=str(path), reason="bad-state")
 
 
-def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "OpenAIBatchRunner",
+def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: OpenAIBatchRunner,
               structured_output: str = "auto", secrets: Iterable[str | None] = ()) -> ImportSummary:
     """Submit the requests as one batch, wait for it, and import its answers.
 
@@ -208,10 +209,10 @@ def run_batch(requests: list[ModelRequest], *, cassette: Cassette, runner: "Open
     return summary
 
 
-async def report_through_batches(documents: Sequence["Document"], gateway: "Gateway",
-                                 settings: "Settings", *, problems: Sequence[Any] = (),
-                                 progress: "Progress | None" = None,
-                                 notify: Callable[[str], None] | None = None) -> "Report":
+async def report_through_batches(documents: Sequence[Document], gateway: Gateway,
+                                 settings: Settings, *, problems: Sequence[Any] = (),
+                                 progress: Progress | None = None,
+                                 notify: Callable[[str], None] | None = None) -> Report:
     """Run stage by stage: each stage's missing answers go out as one batch (files and batches
     endpoints), are imported, and the run goes on, until the report is complete. `notify`
     hears one line per batch result."""
@@ -233,4 +234,4 @@ async def report_through_batches(documents: Sequence["Document"], gateway: "Gate
                     notify(line)
             if summary.imported == 0:
                 raise ProviderError(f"the batch for stage {pending.stage!r} returned no usable "
-                                    "answer; nothing more can be done", retryable=False)
+                                    "answer; nothing more can be done", retryable=False) from None

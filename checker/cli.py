@@ -9,29 +9,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import math
+import os
 import sys
 import tempfile
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import __version__
 from .api import check_with, gather_documents
 from .batch import export_requests, import_answers, read_pending
-from .bounded import json_loads
 from .cassette import Cassette
-from .errors import (EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError)
+from .cli_review import cmd_review, say
+from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
+from .estimate import estimate_run
 from .gateway import Gateway
 from .load import Document, LoadProblem
-from .pacing import PaceStatus, Pacer
-from .pipeline import run
+from .pacing import Pacer, PaceStatus
+from .pipeline import Progress, run
 from .report import Report, failure_summary
-from .review import VERDICTS, baseline, read_review, set_verdict, tripping, write_review
-from .estimate import estimate_run
-from .types import SEVERITIES
+from .review import VERDICTS, read_review, tripping
 from .settings import MODES, Settings, reviewer_name
+from .types import SEVERITIES
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -142,7 +142,7 @@ def progress_line(counts: dict[str, tuple[int, int]], pace: PaceStatus | None) -
     return " · ".join(parts)
 
 
-def _progress(quiet: bool, pacer: Pacer | None = None):
+def _progress(quiet: bool, pacer: Pacer | None = None) -> Progress | None:
     """One status line on stderr, every stage's count side by side and the pace of model calls:
     extract 3/5 · judge 0/27 · 19 req/s. A log (not a terminal) gets a line per finished
     stage and per wait of a second or more that the provider asked for."""
@@ -196,7 +196,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
     written = report.write(out)
-    summary = {"outputs": [str(p) for p in written], "documents": len(documents),
+    outputs = [str(p) for p in written]
+    summary = {"outputs": outputs, "documents": len(documents),
                "claims": len(report.data["claims"]),
                "contradictions": len(report.data["contradictions"]),
                "model_calls": gateway.calls, "failures": len(report.data["run"]["failures"]),
@@ -204,7 +205,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
     elif not args.quiet:
-        print(f"wrote {', '.join(summary['outputs'])}: {summary['claims']} claims, "
+        print(f"wrote {', '.join(outputs)}: {summary['claims']} claims, "
               f"{summary['contradictions']} contradictions, {gateway.calls} model calls", file=sys.stderr)
     if report.data["run"]["failures"]:
         print(f"incomplete: {failure_summary(report.data['run']['failures'])}", file=sys.stderr)
@@ -250,53 +251,6 @@ def _review_file(args: argparse.Namespace) -> Path | None:
         candidate = Path(args.inputs[0]) / "review.toml"
         return candidate if candidate.exists() else None
     return None
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    try:
-        data = json_loads(Path(args.report).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), list)
-                                                 for k in ("claims", "contradictions")):
-            raise ValueError("not a checker report.json")
-    except (OSError, ValueError) as err:  # ValueError: not UTF-8, not JSON, or nested too deep
-        raise InputError(f"cannot read report {args.report}: {err}", path=args.report,
-                         reason="bad-report") from None
-    entries = read_review(args.review)
-    claims = {c["id"]: c for c in data["claims"]}
-    today = date.today().isoformat()
-    if args.action == "set":
-        found = [f for f in data["contradictions"] if f["id"] == args.finding]
-        if not args.finding or not args.verdict or not found:
-            raise InputError(f"review set needs a finding id from {args.report} and --verdict "
-                             f"(got {args.finding!r})", reason="usage")
-        write_review(args.review, set_verdict(entries, found[0], claims, verdict=args.verdict,
-                                              by=args.by, at=today, note=args.note))
-        _say(args, {"id": args.finding, "verdict": args.verdict},
-             f"{args.finding}: {args.verdict} ({args.review})")
-        return EXIT_OK
-    if args.action == "baseline":
-        updated = baseline(entries, data["contradictions"], claims, by=args.by, at=today)
-        write_review(args.review, updated)
-        _say(args, {"baselined": len(updated) - len(entries)},
-             f"baselined {len(updated) - len(entries)} findings in {args.review}")
-        return EXIT_OK
-    by_id = {e.id: e for e in entries}
-    rows = [{"id": f["id"], "severity": f["severity"], "kind": f["kind"], "type": f["type"],
-             "verdict": by_id[f["id"]].verdict if f["id"] in by_id else "new",
-             "explanation": f["explanation"]} for f in data["contradictions"]]
-    shown = {r["id"] for r in rows}
-    rows += [{"id": e.id, "severity": None, "kind": None, "type": None, "verdict": e.verdict,
-              "explanation": e.note or "(not in this report)"} for e in entries if e.id not in shown]
-    stale = [e["id"] for e in data["run"].get("review", {}).get("stale", [])]
-    if args.json:
-        print(json.dumps({"findings": rows, "stale": stale}))
-        return EXIT_OK
-    for row in rows:
-        print(f"{row['id']}  {row['verdict']:<15} {row['severity'] or '-':<6} "
-              f"{row['kind'] or '-':<9} {row['explanation'][:90]}")
-    for finding_id in stale:
-        print(f"{finding_id}  STALE: its evidence is no longer in the documents")
-    return EXIT_OK
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
@@ -351,9 +305,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         message = (f"stage {pending.stage!r}: wrote {count} requests to {args.out}; answer them "
                    f"(Batch API or vLLM run_batch), then `checker import ANSWERS --cassette {cassette}`"
                    " and run export again for the next stage")
-        _say(args, {"stage": pending.stage, "exported": count, "out": args.out}, message)
+        say(args, {"stage": pending.stage, "exported": count, "out": args.out}, message)
         return EXIT_OK
-    _say(args, {"stage": None, "exported": 0, "out": None},
+    say(args, {"stage": None, "exported": 0, "out": None},
          "nothing to export: every answer the run needs is recorded")
     return EXIT_OK
 
@@ -363,7 +317,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     cassette.check_writable()
     summary = import_answers(args.answers, cassette=cassette, secrets=[Settings.from_env().api_key],
                              provenance={"note": args.note} if args.note else None)
-    _say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,
+    say(args, {"imported": summary.imported, "already_recorded": summary.already_recorded,
                 "invalid": len(summary.invalid), "failed": len(summary.failed),
                 "unknown": len(summary.unknown)}, "\n".join(summary.lines()))
     return EXIT_OK
@@ -385,13 +339,6 @@ def cmd_cassette(args: argparse.Namespace) -> int:
     print(f"{len(rows)} entries, {pending} exported requests awaiting answers"
           + (", torn last line ignored" if cassette.torn_tail else ""))
     return EXIT_OK
-
-
-def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data))
-    else:
-        print(text, file=sys.stderr)
 
 
 COMMANDS = {"report": cmd_report, "export": cmd_export, "import": cmd_import,

@@ -8,13 +8,14 @@ measured on the recorded sample story, and marked as estimates.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Any
 
 from .errors import AnswersPending
 from .gateway import Gateway
-from .model import ModelRequest
 from .load import Document
+from .model import ModelRequest
 from .pipeline import run
 from .pricing import cost_usd
 from .tokens import count_tokens
@@ -45,7 +46,7 @@ class StageEstimate:
     completion_tokens: int
     exact: bool  # True: every request rendered and counted; False: extrapolated
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"stage": self.stage, "calls": self.calls, "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens, "exact": self.exact}
 
@@ -61,7 +62,7 @@ class Estimate:
         return cost_usd(self.model, sum(s.prompt_tokens for s in self.stages),
                         sum(s.completion_tokens for s in self.stages), self.prices)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"model": self.model, "stages": [s.as_dict() for s in self.stages],
                 "calls": sum(s.calls for s in self.stages),
                 "prompt_tokens": sum(s.prompt_tokens for s in self.stages),
@@ -89,8 +90,8 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
     except AnswersPending as pending:
         for request in pending.requests:
             _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], {})
-    used = [ModelRequest.from_dict(gateway.cassette.get(key).request)
-            for key in gateway.answers_used]
+    entries = [gateway.cassette.get(key) for key in gateway.answers_used]
+    used = [ModelRequest.from_dict(entry.request) for entry in entries if entry is not None]
     recorded = {key: answer.usage.completion_tokens for key, answer in gateway.answers_used.items()}
     for request in used:
         _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], recorded)

@@ -3,8 +3,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import Violation
 from .identity import tagged_hash
@@ -28,7 +29,7 @@ class ModelRequest:
     @classmethod
     def build(cls, *, model: str, messages: list[dict[str, str]], schema_id: str, prompt: str,
               temperature: float = 0.0, seed: int | None = None,
-              max_tokens: int | None = None) -> "ModelRequest":
+              max_tokens: int | None = None) -> ModelRequest:
         pairs = tuple((m["role"], m["content"]) for m in messages)
         return cls(model=model, messages=pairs, schema_id=schema_id, prompt=prompt,
                    temperature=temperature, seed=seed, max_tokens=max_tokens)
@@ -39,7 +40,7 @@ class ModelRequest:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ModelRequest":
+    def from_dict(cls, data: dict[str, Any]) -> ModelRequest:
         return cls.build(**{**data, "messages": data["messages"]})
 
     @property
@@ -80,7 +81,7 @@ class ModelResponse:
                 "finish_reason": self.finish_reason, "latency_ms": round(self.latency_ms, 1)}
 
     @classmethod
-    def from_recorded(cls, data: dict[str, Any], *, key: str) -> "ModelResponse":
+    def from_recorded(cls, data: dict[str, Any], *, key: str) -> ModelResponse:
         return cls(raw=data["raw"], model=data["model"], usage=Usage(**data.get("usage", {})),
                    finish_reason=data.get("finish_reason"), key=key,
                    latency_ms=data.get("latency_ms", 0.0), from_cassette=True)

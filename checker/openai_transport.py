@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import openai
 
@@ -106,8 +107,8 @@ class OpenAIBatchRunner:
                 time.sleep(self.poll_seconds)
                 batch = self.client.batches.retrieve(batch_id)
             if batch.status != "completed":
-                reasons = "; ".join(e.message for e in (batch.errors.data if batch.errors else [])
-                                    if e.message) or "no reason given"
+                errors = (batch.errors.data if batch.errors else None) or []
+                reasons = "; ".join(e.message for e in errors if e.message) or "no reason given"
                 raise ProviderError(redact(f"batch {batch_id} ended {batch.status}: {reasons}",
                                            self.client.api_key),
                                     retryable=batch.status == "expired")

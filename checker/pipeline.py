@@ -10,28 +10,28 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from .candidates import build_candidates, strongest
 from .chunk import chunk_document
 from .confirm_entities import batches, confirm_pairs
 from .corroborate import build_corroborations, name_key, source_of
-from .errors import (AnswersPending, CassetteMiss, ConfigurationError,
-                     ExtractionFailed, ProviderError)
+from .errors import AnswersPending, CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError
 from .extract import extract_chunk, merge_overlapping
 from .findings import build_findings, story_of, unresolved_times
 from .gateway import Gateway
 from .load import Document
 from .report import Failure, Report, build_report, entity_to_dict
 from .resolve import resolve_entities
-from .settings import Settings
 from .sentences import SentenceIndex
+from .settings import Settings
 from .stories import pack_readings, story_clusters
 from .survey import SurveyResult, survey_reading
 from .tokens import count_tokens
-from .types import Claim
+from .types import Candidate, Claim
 from .verify import pack, verify_call
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ class StageRunner:
         if misses:
             raise misses[0]
         out: dict[str, T] = {}
-        for name, result in zip(names, results):
+        for name, result in zip(names, results, strict=True):
             if isinstance(result, ProviderError) and not result.fatal:
                 self.failures.append(Failure(stage, name, type(result).__name__, str(result),
                                              result.request_key))
@@ -177,7 +177,8 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                         unresolved_times=unresolved_times(claims, published))
 
 
-def calls_name(call: Sequence[Any]) -> str:
+def calls_name(call: Sequence[Candidate]) -> str:
+    """A verification call's name in progress and failures: its first candidate's id."""
     return call[0].id
 
 

@@ -64,31 +64,40 @@ def render_markdown(report: Report) -> str:
             lines += ["None found in the work that completed (see the top)." if incomplete
                       else "None found.", ""]
         for item in found:
-            review = item.get("review")
-            state = ("not reviewed" if review is None else
-                     _text(f"{review['verdict']} by {review['by']} on {review['at']}"
-                           + (f": {review['note']}" if review["note"] else "")))
-            marks = ["opinion against fact"] if item.get("opinion") else []
-            lines += [f"### [{_text(item['severity'])}] {_text(item['type'])}: "
-                      f"{_text(item['explanation'])}", "",
-                      f"Finding {_code(item['id'])}{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
-            for also in item.get("also", []):
-                lines.append(f"- also found: {_text(also)}")
-            if item.get("also"):
-                lines.append("")
-            for n, side in enumerate(item["sides"], start=1):
-                lines.append(f"- **Side {n}: {_text(side['position'])}**")
-                for cid in distinct_spans(side["claim_ids"], claims):
-                    claim = claims[cid]
-                    who = _text(" → ".join(claim["attributed_to"]) or "unattributed")
-                    lines.append(f"  - “{_text(claim['text'])}” — {_doc_label(docs[claim['doc_id']])}"
-                                 f" ({_code(claim['doc_id'])} {claim['start']}–{claim['end']},"
-                                 f" {who}, {_text(claim['stance'])})")
-            lines.append("")
+            lines += _finding(item, claims, docs)
+    lines += _agreements_documents_aliases(data)
+    lines += _run(data["run"])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _finding(item: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any]) -> list[str]:
+    review = item.get("review")
+    state = ("not reviewed" if review is None else
+             _text(f"{review['verdict']} by {review['by']} on {review['at']}"
+                   + (f": {review['note']}" if review["note"] else "")))
+    marks = ["opinion against fact"] if item.get("opinion") else []
+    lines = [f"### [{_text(item['severity'])}] {_text(item['type'])}: "
+             f"{_text(item['explanation'])}", "",
+             f"Finding {_code(item['id'])}{''.join(f' · {m}' for m in marks)} · review: {state}", ""]
+    lines += [f"- also found: {_text(also)}" for also in item.get("also", [])]
+    if item.get("also"):
+        lines.append("")
+    for n, side in enumerate(item["sides"], start=1):
+        lines.append(f"- **Side {n}: {_text(side['position'])}**")
+        for cid in distinct_spans(side["claim_ids"], claims):
+            claim = claims[cid]
+            who = _text(" → ".join(claim["attributed_to"]) or "unattributed")
+            lines.append(f"  - “{_text(claim['text'])}” — {_doc_label(docs[claim['doc_id']])}"
+                         f" ({_code(claim['doc_id'])} {claim['start']}–{claim['end']},"
+                         f" {who}, {_text(claim['stance'])})")
+    return lines + [""]
+
+
+def _agreements_documents_aliases(data: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     if data["corroborations"]:
         lines += ["## What the sources agree on", ""]
-        for item in data["corroborations"]:
-            lines.append(f"- {_text(item['statement'])} ({_support(item)})")
+        lines += [f"- {_text(item['statement'])} ({_support(item)})" for item in data["corroborations"]]
         lines.append("")
     lines += ["## Documents", ""]
     for doc in data["documents"]:
@@ -97,43 +106,41 @@ def render_markdown(report: Report) -> str:
                   _text(doc.get("summary") or "(no summary)"), ""]
     if data["entities"]:
         lines += ["## Aliases", "", "| entity | also written as |", "|---|---|"]
-        for entity in data["entities"]:
-            if entity["aliases"]:
-                lines.append(f"| {_cell(_text(entity['name']))} | "
-                             f"{_cell(_text(', '.join(entity['aliases'])))} |")
+        lines += [f"| {_cell(_text(entity['name']))} | {_cell(_text(', '.join(entity['aliases'])))} |"
+                  for entity in data["entities"] if entity["aliases"]]
         lines.append("")
-    run = data["run"]
-    lines += ["## Run", "", f"- model requested: {_text(run['model'])}; answered by: "
-              f"{_text(', '.join(run['answered_by']) or 'none')}",
-              f"- model requests: {run['usage']['requests']} ({run['usage']['prompt_tokens']} prompt"
-              f" + {run['usage']['completion_tokens']} completion tokens)",
-              f"- candidate pairs verified: {run['candidates']['verified']} of "
-              f"{run['candidates']['proposed']} proposed ("
-              + (", ".join(f"{n} {v}" for v, n in run["candidates"]["by_view"].items()) or "none")
-              + ")",
-              f"- conflicts set aside as compatible: {len(run['suppressed_as_compatible'])}",
-              f"- story-level quotes not found in their source: {len(run['ungrounded_dropped'])}"]
+    return lines
+
+
+def _run(run: dict[str, Any]) -> list[str]:
+    lines = ["## Run", "", f"- model requested: {_text(run['model'])}; answered by: "
+             f"{_text(', '.join(run['answered_by']) or 'none')}",
+             f"- model requests: {run['usage']['requests']} ({run['usage']['prompt_tokens']} prompt"
+             f" + {run['usage']['completion_tokens']} completion tokens)",
+             f"- candidate pairs verified: {run['candidates']['verified']} of "
+             f"{run['candidates']['proposed']} proposed ("
+             + (", ".join(f"{n} {v}" for v, n in run["candidates"]["by_view"].items()) or "none")
+             + ")",
+             f"- conflicts set aside as compatible: {len(run['suppressed_as_compatible'])}",
+             f"- story-level quotes not found in their source: {len(run['ungrounded_dropped'])}"]
     if run.get("unresolved_times"):
         lines.append(f"- time expressions that could not be placed on a calendar: "
                      f"{len(run['unresolved_times'])} (see below)")
-    for failure in run["failures"]:
-        lines.append(f"- incomplete: {_text(failure['stage'])} {_text(failure['item'])}: "
-                     f"{_text(failure['message'])}")
+    lines += [f"- incomplete: {_text(f['stage'])} {_text(f['item'])}: {_text(f['message'])}"
+              for f in run["failures"]]
     review = run.get("review")
     if review:
         lines.append(f"- review file {_text(review['file'])}: {review['entries']} entries, "
                      f"{review['dismissed_hidden']} dismissed findings hidden")
-        for entry in review["stale"]:
-            lines.append(f"- stale review entry {_code(entry['id'])} "
-                         f"({_text(entry['verdict'])} by {_text(entry['by'])}):"
-                         " its evidence is no longer in the documents")
-    for problem in run["load_problems"]:
-        lines.append(f"- input skipped: {_text(problem['message'])}")
+        lines += [f"- stale review entry {_code(entry['id'])} ({_text(entry['verdict'])} by "
+                  f"{_text(entry['by'])}): its evidence is no longer in the documents"
+                  for entry in review["stale"]]
+    lines += [f"- input skipped: {_text(problem['message'])}" for problem in run["load_problems"]]
     if run.get("unresolved_times"):
         lines += ["", "### Times not resolved", "", "| document | expression | why |", "|---|---|---|"]
         lines += [f"| {_cell(_code(t['doc_id']))} | {_cell(_text(t['text']))} | "
                   f"{_cell(_text(t['reason']))} |" for t in run["unresolved_times"]]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def _support(item: dict[str, Any]) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
 from .errors import EXIT_INCOMPLETE, EXIT_OK
-from .prompts import load_prompt, load_schema
 from .pricing import cost_usd
-
+from .prompts import load_prompt, load_schema
 from .types import Corroboration, DocumentInfo, Finding
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class Report:
 def distinct_spans(claim_ids: list[str], claims: Mapping[str, Any]) -> list[str]:
     """Claims of a side with the same evidence (two claims of one sentence) are shown once."""
     seen: set[tuple[str, int, int]] = set()
-    out = []
+    out: list[str] = []
     for claim_id in claim_ids:
         claim = claims.get(claim_id)
         span = (claim["doc_id"], claim["start"], claim["end"]) if claim else ("", -1, len(out))
@@ -134,10 +134,10 @@ def failure_reason(failure: Mapping[str, Any]) -> str:
     message = failure["message"]
     found = re.search(r"model server failed \(([^)]+)\)", message)
     if found:
-        return found.group(1)
+        return str(found.group(1))
     if failure["error"] == "ExtractionFailed":
         return "no valid answer after re-asks"
-    return message.split(": ", 1)[-1].split(" (", 1)[0][:60]
+    return str(message).split(": ", 1)[-1].split(" (", 1)[0][:60]
 
 
 def failure_summary(failures: Sequence[Mapping[str, Any]]) -> str:
@@ -166,7 +166,7 @@ def entity_to_dict(entity: Any) -> dict[str, Any]:
                        for r in entity.merges]}
 
 
-def claim_to_dict(claim: "Claim", text: str) -> dict[str, Any]:
+def claim_to_dict(claim: Claim, text: str) -> dict[str, Any]:
     return {"id": claim.id, "doc_id": claim.doc_id, "statement": claim.statement,
             "start": claim.start, "end": claim.end, "text": text[claim.start:claim.end],
             "alignment": claim.alignment, "origin": claim.origin,
@@ -175,7 +175,7 @@ def claim_to_dict(claim: "Claim", text: str) -> dict[str, Any]:
             "times": list(claim.times), "quantities": list(claim.quantities)}
 
 
-def candidate_counts(candidates: Sequence["Candidate"], verified: Sequence["Candidate"]
+def candidate_counts(candidates: Sequence[Candidate], verified: Sequence[Candidate]
                      ) -> dict[str, Any]:
     """How many pairs the views proposed, each view's share (a pair may have several), and how
     many were verified (the strongest, within the budget)."""
@@ -187,14 +187,14 @@ def candidate_counts(candidates: Sequence["Candidate"], verified: Sequence["Cand
             "by_view": dict(sorted(views.items()))}
 
 
-def build_report(*, documents: list["Document"], claims: list["Claim"], summaries: dict[str, str],
-                 dropped: list["DroppedClaim"], failures: list[Failure], usage: "RunUsage",
+def build_report(*, documents: list[Document], claims: list[Claim], summaries: dict[str, str],
+                 dropped: list[DroppedClaim], failures: list[Failure], usage: RunUsage,
                  model: str,
-                 load_problems: list[Any] = (), entities: Sequence[dict[str, Any]] = (),
+                 load_problems: Sequence[Any] = (), entities: Sequence[dict[str, Any]] = (),
                  contradictions: Sequence[dict[str, Any]] = (),
                  corroborations: Sequence[dict[str, Any]] = (),
                  suppressed: Sequence[dict[str, Any]] = (),
-                 candidates: Sequence["Candidate"] = (), verified: Sequence["Candidate"] = (),
+                 candidates: Sequence[Candidate] = (), verified: Sequence[Candidate] = (),
                  unresolved_times: Sequence[dict[str, Any]] = ()) -> Report:
     order = {d.id: i for i, d in enumerate(documents)}
     texts = {d.id: d.text for d in documents}

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .align import normalize_with_map
 from .bounded import read_regular, toml_loads
@@ -72,7 +73,7 @@ def _entry(path: Path, n: int, item: object) -> ReviewEntry:
     if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
         raise _bad_entry(path, f"finding entry {n}: evidence is not a list of text")
     return ReviewEntry(item["id"], item["verdict"], item["by"], item["at"], item.get("note", ""),
-                       tuple(tuple(e.split(": ", 1)) for e in evidence if ": " in e))  # type: ignore[misc]
+                       tuple((e.split(": ", 1)[0], e.split(": ", 1)[1]) for e in evidence if ": " in e))
 
 
 def _bad_entry(path: Path, why: str) -> InputError:

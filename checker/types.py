@@ -1,9 +1,10 @@
 """Domain types shared by the stages: claims, candidate pairs, verdicts and conflicts, and
 the findings, corroborations and documents a report holds.
 
-Frozen dataclasses with no behaviour beyond derived properties and reading their JSON form. Pure stages (candidates,
-findings, resolve, group) import these, never a model-calling module. Offsets are code-point
-offsets into the document text as decoded: `text[start:end]` is the evidence.
+Frozen dataclasses with no behaviour beyond derived properties and reading their JSON form.
+Pure stages (candidates, findings, resolve, group) import these, never a model-calling module.
+Offsets are code-point offsets into the document text as decoded: `text[start:end]` is the
+evidence.
 """
 from __future__ import annotations
 
