@@ -58,3 +58,10 @@ def test_every_environment_variable_settings_reads_is_documented():
     for variable, _, _ in _ENV.values():
         assert f"`{variable}`" in readme, f"{variable} is read by settings.py but not in the README"
     assert "`CHECKER_REVIEWER`" in readme
+
+
+def test_every_test_the_docs_name_as_proof_exists():
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for path, name in re.findall(r"(tests/[\w/]+\.py)::(\w+)", doc.read_text(encoding="utf-8")):
+            source = (ROOT / path).read_text(encoding="utf-8") if (ROOT / path).exists() else ""
+            assert f"def {name}(" in source, f"{doc.name} names {path}::{name}, which does not exist"
