@@ -1,6 +1,7 @@
 """Price a recorded run against the simplest alternative: one prompt carrying the whole corpus.
 
-    python bench/cost.py [--cassette fixtures/cassettes/sample.jsonl] [--corpus fixtures/corpus] [--out bench/results.md]
+    python bench/cost.py [--cassette fixtures/cassettes/sample.jsonl] [--corpus fixtures/corpus]
+                         [--out bench/results.md]
 
 checker's side: every answer a replay of the corpus uses, at the model's list price, counting
 as input each request's messages (chat formatting included) *and* the JSON schema that strict
@@ -24,14 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from results_file import write_section  # noqa: E402
+
 from checker import Settings, check  # noqa: E402
+from checker.answers import strict_schema  # noqa: E402
 from checker.cassette import Cassette  # noqa: E402
 from checker.estimate import TOKENS_PER_MESSAGE, TOKENS_PER_REPLY  # noqa: E402
 from checker.model import ModelRequest  # noqa: E402
-from checker.answers import strict_schema  # noqa: E402
 from checker.pricing import DEFAULT_PRICES  # noqa: E402
 from checker.tokens import count_tokens  # noqa: E402
-from results_file import write_section  # noqa: E402
 
 BASELINE_ANSWER_TOKENS = 2340
 BASELINE_INSTRUCTION = (
@@ -97,7 +99,8 @@ def table(m: dict) -> str:
               f"{BASELINE_ANSWER_TOKENS:,} |", "",
               f"Cost at {MODEL} list prices: ${m['cost']:.5f} against ${m['baseline_cost']:.5f}: "
               f"**{ratio:.2f}×** (target ≤ 4×).", "",
-              f"Longest chain of answers: {m['chain']:,} tokens = **{m['chain'] / BASELINE_ANSWER_TOKENS:.2f}×** "
+              f"Longest chain of answers: {m['chain']:,} tokens = "
+              f"**{m['chain'] / BASELINE_ANSWER_TOKENS:.2f}×** "
               f"the baseline's answer (target ≤ 1.5×); counting the survey after extraction instead "
               f"of beside it: {m['conservative_chain']:,} = "
               f"{m['conservative_chain'] / BASELINE_ANSWER_TOKENS:.2f}×."]

@@ -23,19 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from results_file import write_section  # noqa: E402
+
 from checker import Settings, check  # noqa: E402
 from checker.batch import export_requests  # noqa: E402
 from checker.cassette import Cassette  # noqa: E402
 from checker.errors import AnswersPending  # noqa: E402
 from checker.findings import Story, build_findings  # noqa: E402
 from checker.gateway import Gateway  # noqa: E402
-from checker.load import make_document  # noqa: E402
+from checker.load import load_documents, make_document  # noqa: E402
 from checker.pipeline import StageRunner, calls_name, run_async  # noqa: E402
 from checker.sentences import SentenceIndex  # noqa: E402
 from checker.types import Candidate, Claim, Passage  # noqa: E402
 from checker.verify import pack, verify_call  # noqa: E402
-from checker.load import load_documents  # noqa: E402
-from results_file import write_section  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset"
 PAIRS_CASSETTE = DEVSET / "cassette.jsonl"
@@ -179,8 +179,9 @@ def score() -> str:
     false_alarms = sum(reported[i["id"]] for i in compatible)
     found = sum(reported[i["id"]] for i in conflicts)
     cases = [score_case(c) for c in sorted(p for p in (DEVSET / "cases").iterdir() if p.is_dir())]
+    answered_by = sorted({e.provenance.get("answered_by", "?") for e in Cassette(PAIRS_CASSETTE).entries()})
     lines = [f"Pairs: {len(items)} ({len(conflicts)} conflicts, {len(compatible)} compatible), "
-             f"answered by {', '.join(sorted({e.provenance.get('answered_by', '?') for e in Cassette(PAIRS_CASSETTE).entries()}))}.",
+             f"answered by {', '.join(answered_by)}.",
              "",
              "| measure | value |", "|---|---:|",
              f"| accuracy | {correct}/{len(items)} = {correct / len(items):.1%} |",
@@ -190,7 +191,8 @@ def score() -> str:
              "| category | correct |", "|---|---:|"]
     lines += [f"| {cat} | {ok}/{n} |" for cat, (ok, n) in sorted(by_category.items())]
     if rows:
-        lines += ["", "Pairs scored wrong:", "", "| pair | category | label | reported |", "|---|---|---|---|", *rows]
+        lines += ["", "Pairs scored wrong:", "", "| pair | category | label | reported |",
+                  "|---|---|---|---|", *rows]
     lines += ["", "Multi-document cases (whole pipeline):", "",
               "| case | planted conflicts found | traps reported (false alarms) | findings |",
               "|---|---:|---:|---:|"]

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from results_file import write_section  # noqa: E402
+
 from checker import Settings, check  # noqa: E402
 from checker.sentences import SentenceIndex  # noqa: E402
-from results_file import write_section  # noqa: E402
 
 CORPUS = ROOT / "fixtures" / "corpus"
 
@@ -68,7 +69,8 @@ def compare(cassettes: list[Path]) -> tuple[str, bool]:
         cells = []
         for name in names:
             found = row[name]
-            cells.append(" + ".join(f"{f['severity']} {f['kind']}/{f['type']} `{f['id']}`" for f in found) or "—")
+            cells.append(" + ".join(f"{f['severity']} {f['kind']}/{f['type']} `{f['id']}`"
+                                    for f in found) or "—")
             if core and len(found) != 1:
                 ok = False
         label = first["explanation"][:110] + ("…" if len(first["explanation"]) > 110 else "")
@@ -85,7 +87,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    cassettes = sorted((ROOT / "fixtures" / "cassettes").glob("sample*.jsonl"), key=lambda p: (p.stem != "sample", p.stem))
+    cassettes = sorted((ROOT / "fixtures" / "cassettes").glob("sample*.jsonl"),
+                       key=lambda p: (p.stem != "sample", p.stem))
     text, ok = compare(cassettes)
     print(text)
     if args.out:

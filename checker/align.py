@@ -75,7 +75,8 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     normalized = _normalize(text)
     index_map: list[int] = []
     ends = normalized.starts[1:] + [len(normalized.text)]
-    for start, end, origin, step in zip(normalized.starts, ends, normalized.origins, normalized.steps):
+    for start, end, origin, step in zip(normalized.starts, ends, normalized.origins, normalized.steps,
+                                        strict=False):
         index_map.extend(range(origin, origin + end - start) if step else (origin,) * (end - start))
     return normalized.text, index_map
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .answers import parse_answer, response_from_completion, wire_body
+from .atomic import atomic_write
 from .bounded import json_loads
 from .cassette import Cassette
 from .errors import AnswersPending, ConfigurationError, InputError, ProviderError, SchemaViolation
@@ -73,13 +74,7 @@ def _read_state(path: Path) -> str:
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
     """Atomic write: a crash leaves the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(line + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, "".join(line + "\n" for line in lines))
 
 
 def export_requests(requests: Iterable[ModelRequest], out: str | os.PathLike[str], *,

@@ -118,7 +118,7 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_NESTING:
                 raise yaml.composer.ComposerError(None, None, str(TooDeep()),
-                                                  self.peek_event().start_mark)
+                                                  self.peek_event().start_mark)  # type: ignore[no-untyped-call]
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1

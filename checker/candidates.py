@@ -12,9 +12,9 @@ sentences, remembering every view that proposed it:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Mapping, Sequence
 
 from .group import similar_pairs
 from .identity import short_id
@@ -44,12 +44,28 @@ class Candidates:
     extra_claims: list[Claim] = field(default_factory=list)
 
 
+_Passage = tuple[str, int, int]  # (doc_id, start, end) of whole sentences
+# (passage a, passage b), or within one sentence (passage a, passage b, claim ids a, claim ids b).
+_Key = tuple[_Passage, _Passage] | tuple[_Passage, _Passage, tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass
+class _Proposal:
+    """One pair of passages as the views proposed it; dicts keep first-seen order without repeats."""
+
+    a: dict[str, None] = field(default_factory=dict)
+    b: dict[str, None] = field(default_factory=dict)
+    views: dict[str, None] = field(default_factory=dict)
+    notes: dict[str, None] = field(default_factory=dict)
+    similarity: float = 0.0
+
+
 @dataclass
 class _Builder:
     claims: Mapping[str, Claim]
     indexes: Mapping[str, SentenceIndex]
     order: Mapping[str, int]
-    found: dict[tuple, dict] = field(default_factory=dict)
+    found: dict[_Key, _Proposal] = field(default_factory=dict)
 
     def passage_span(self, claim: Claim) -> tuple[str, int, int]:
         start, end = self.indexes[claim.doc_id].covering(claim.start, claim.end)
@@ -60,28 +76,27 @@ class _Builder:
         pa, pb = self.passage_span(a[0]), self.passage_span(b[0])
         if (self.order[pa[0]], pa) > (self.order[pb[0]], pb):
             pa, pb, a, b = pb, pa, b, a
-        key: tuple = (pa, pb)
+        key: _Key = (pa, pb)
         if pa == pb:  # two claims of one sentence (an account and its denial): keep them apart
             key = (pa, pb, tuple(sorted(c.id for c in a)), tuple(sorted(c.id for c in b)))
-        entry = self.found.setdefault(key, {"a": {}, "b": {}, "views": {}, "notes": {},
-                                            "similarity": 0.0})
-        entry["similarity"] = max(entry["similarity"], similarity)
-        entry["a"].update(dict.fromkeys(c.id for c in a))
-        entry["b"].update(dict.fromkeys(c.id for c in b))
-        entry["views"][view] = None
+        entry = self.found.setdefault(key, _Proposal())
+        entry.similarity = max(entry.similarity, similarity)
+        entry.a.update(dict.fromkeys(c.id for c in a))
+        entry.b.update(dict.fromkeys(c.id for c in b))
+        entry.views[view] = None
         if note:
-            entry["notes"][note] = None
+            entry.notes[note] = None
 
     def build(self) -> list[Candidate]:
         out = []
         for key, entry in sorted(self.found.items(), key=lambda kv: (self.order[kv[0][0][0]],
                                                                      kv[0])):
             pa, pb = key[0], key[1]
-            a = Passage(pa[0], pa[1], pa[2], tuple(entry["a"]))
-            b = Passage(pb[0], pb[1], pb[2], tuple(entry["b"]))
+            a = Passage(pa[0], pa[1], pa[2], tuple(entry.a))
+            b = Passage(pb[0], pb[1], pb[2], tuple(entry.b))
             ident = short_id("k", [list(pa), list(pb), list(key[2:])])
-            out.append(Candidate(ident, a, b, tuple(entry["views"]), tuple(entry["notes"]),
-                                 round(entry["similarity"], 6)))
+            out.append(Candidate(ident, a, b, tuple(entry.views), tuple(entry.notes),
+                                 round(entry.similarity, 6)))
         return out
 
 
@@ -135,13 +150,11 @@ def build_candidates(claims: Sequence[Claim], claim_entities: Mapping[str, Seque
     spans = {doc_id: sorted(((c.start, c.end, c) for c in claims if c.doc_id == doc_id),
                             key=lambda t: (t[0], t[1], t[2].id)) for doc_id in texts}
     for variant in quoted_variants(texts, doc_order):
-        a = _claims_at(variant.a, spans, indexes, result, "quotes")
-        b = _claims_at(variant.b, spans, indexes, result, "quotes")
-        builder.add(a, b, "quotes", variant.note)
+        builder.add(_claims_at(variant.a, spans, indexes, result, "quotes"),
+                    _claims_at(variant.b, spans, indexes, result, "quotes"), "quotes", variant.note)
     for span_a, span_b in tensions:
-        a = _claims_at(span_a, spans, indexes, result, "survey")
-        b = _claims_at(span_b, spans, indexes, result, "survey")
-        builder.add(a, b, "survey")
+        builder.add(_claims_at(span_a, spans, indexes, result, "survey"),
+                    _claims_at(span_b, spans, indexes, result, "survey"), "survey")
     result.pairs = builder.build()
     return result
 

@@ -18,11 +18,12 @@ import fcntl
 import json
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
@@ -170,7 +171,7 @@ class Cassette:
                provenance: dict[str, Any]) -> CassetteEntry:
         """Add an answer and persist it at once (append + flush + fsync)."""
         key = tagged_hash(request)
-        stamp = {"recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        stamp = {"recorded_at": datetime.now(UTC).isoformat(timespec="seconds")}
         entry = CassetteEntry(key, request, response, {**provenance, **stamp})
         with self._lock:
             if key in self._entries:
@@ -239,10 +240,10 @@ def describe_differences(recorded: dict[str, Any], wanted: dict[str, Any]) -> li
         old, new = recorded.get("messages", []), wanted.get("messages", [])
         if len(old) != len(new):
             out.append(f"messages (recorded {len(old)} messages vs requested {len(new)})")
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
             if a != b:
                 at = next((j for j, (x, y) in enumerate(zip(a.get("content", ""),
-                                                            b.get("content", ""))) if x != y),
+                                                            b.get("content", ""), strict=False)) if x != y),
                           min(len(a.get("content", "")), len(b.get("content", ""))))
                 ctx = max(0, at - 20)  # a little context before the first difference
                 out.append(f"messages[{i}] ({a.get('role')}) from character {at}: recorded "

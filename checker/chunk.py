@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Callable, Iterator, Protocol
+from itertools import accumulate, pairwise
+from typing import Protocol
 
 from checker.errors import ConfigurationError
 from checker.sentences import sentence_spans
@@ -192,7 +193,7 @@ def _pack(text: str, pieces: list[_Piece], max_tokens: int, overlap_tokens: int,
         return []
     # A piece's cost inside a run includes the whitespace before it: " word" is often a single
     # token, so summing bare piece counts would pack chunks far below the budget.
-    joined = [0] + [count(text[before.end:piece.end]) for before, piece in zip(pieces, pieces[1:])]
+    joined = [0] + [count(text[before.end:piece.end]) for before, piece in pairwise(pieces)]
     prefix = list(accumulate(joined))
 
     def estimate(first: int, last: int) -> int:

@@ -5,13 +5,14 @@ Pairs go in batches with a sentence of context for each name; the decisions feed
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .errors import Violation
-from .types import Claim
 from .gateway import Gateway
 from .prompts import load_prompt
 from .resolve import AmbiguousPair
+from .types import Claim
 
 PROMPT = "confirm_entities"
 BATCH = 25
@@ -42,7 +43,8 @@ async def confirm_pairs(gateway: Gateway, pairs: Sequence[AmbiguousPair], claims
     for label, pair in labels.items():
         lines = [f"[{label}] ({pair.kind}) {pair.a!r} and {pair.b!r}: {pair.evidence}"]
         for name in (pair.a, pair.b):
-            lines += [f"  {name!r} appears in: \"{sentence}\"" for sentence in context_for(name, claims, texts)]
+            lines += [f"  {name!r} appears in: \"{sentence}\""
+                      for sentence in context_for(name, claims, texts)]
         blocks.append("\n".join(lines))
     request = gateway.request(messages=prompt.render(pairs="\n\n".join(blocks)),
                               prompt=f"{PROMPT}@{prompt.version}", schema_id=PROMPT)

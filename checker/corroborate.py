@@ -12,7 +12,8 @@ import hashlib
 import math
 import re
 from collections import Counter, deque
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .disjoint import DisjointSet
 from .load import Document
@@ -166,7 +167,9 @@ def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict
 
 
 def same_statement(a: Claim, b: Claim) -> bool:
-    words = lambda c: sorted({w.casefold() for w in _WORD.findall(c.statement)})  # noqa: E731
+    def words(c: Claim) -> list[str]:
+        return sorted({w.casefold() for w in _WORD.findall(c.statement)})
+
     return a.stance == b.stance and words(a) == words(b) and a.times == b.times \
         and a.quantities == b.quantities
 
@@ -188,7 +191,7 @@ def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate
             for a in pair.a.claim_ids:
                 for b in pair.b.claim_ids:
                     agree.union(a, b)
-    by_words: dict[tuple, list[str]] = {}
+    by_words: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[str]] = {}
     for claim in sorted(claims, key=lambda c: c.id):
         key = (claim.stance, tuple(sorted({w.casefold() for w in _WORD.findall(claim.statement)})),
                claim.times, claim.quantities)
@@ -204,10 +207,10 @@ def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate
         if len(docs) < 2:
             continue
         found = [origin_of(c, known, wire, texts[c.doc_id][c.start:c.end]) for c in members]
-        named = {o for o, c in zip(found, members) if not o.startswith("document ")}
+        named = {o for o, c in zip(found, members, strict=True) if not o.startswith("document ")}
         if len(named) == 1:
             found = [next(iter(named)) if c.origin != "extract" and o.startswith("document ") else o
-                     for o, c in zip(found, members)]
+                     for o, c in zip(found, members, strict=True)]
         names = canonical_names(found)
         origins = sorted({names[o] for o in found})
         statement = Counter(c.statement for c in members).most_common(1)[0][0]

@@ -5,7 +5,8 @@ member, so the result never depends on hash order.
 """
 from __future__ import annotations
 
-from typing import Generic, Hashable, Iterable, TypeVar
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
 
 T = TypeVar("T", bound=Hashable)
 

@@ -6,6 +6,7 @@ or provider failure left results incomplete (see docs/exit-codes in the README).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,7 @@ class InputError(CheckerError):
 class PromptRenderError(CheckerError):
     """A prompt template was rendered with missing or unexpected variables."""
 
-    def __init__(self, prompt: str, *, missing: list[str] = (), unexpected: list[str] = ()) -> None:
+    def __init__(self, prompt: str, *, missing: Sequence[str] = (), unexpected: Sequence[str] = ()) -> None:
         parts = []
         if missing:
             parts.append("missing " + ", ".join(sorted(missing)))

@@ -6,14 +6,15 @@ copied text. Times and amounts come back as written; the normalisers read them l
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .chunk import Chunk
 from .errors import Violation
 from .gateway import Gateway
-from .model import ModelRequest
 from .identity import short_id, tagged_hash
 from .load import Document
+from .model import ModelRequest
 from .prompts import load_prompt
 from .sentences import numbered, sentence_spans
 from .types import Claim

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .align import normalize_with_map
+from .dates import published_dates
 from .disjoint import DisjointSet
+from .group import similar_pairs
 from .identity import short_id
 from .load import Document
 from .timeexpr import resolve_in_context
-from .group import similar_pairs
 from .types import SEVERITIES, Candidate, Claim, Conflict, Side, Verdict
 from .vetoes import veto
 
@@ -226,7 +228,7 @@ def build_findings(candidates: Sequence[Candidate], verdicts: Sequence[Verdict],
     """(contradictions, set aside) as report dictionaries, contradictions ranked. `sources`
     names who inside the articles asserts each claim (see corroborate.source_of)."""
     texts = {d.id: d.text for d in documents}
-    published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
+    published = published_dates(documents)
     order = {d.id: i for i, d in enumerate(documents)}
     by_id = {c.id: c for c in candidates}
     edges, set_aside = [], []
@@ -283,28 +285,30 @@ def pool_by_source(conflicts: Sequence[Conflict], claims: Mapping[str, Claim],
     pools: dict[frozenset[str], list[tuple[Conflict, tuple[str, str]]]] = {}
     for conflict in conflicts:
         holders = [side_source(side, sources) for side in conflict.sides]
-        if conflict.kind != "dispute" or len(holders) != 2 or None in holders or holders[0] == holders[1]:
+        a, b = holders if len(holders) == 2 else (None, None)
+        if conflict.kind != "dispute" or a is None or b is None or a == b:
             out.append(conflict)
             continue
-        pools.setdefault(frozenset(holders), []).append((conflict, (holders[0], holders[1])))  # type: ignore[arg-type]
+        pools.setdefault(frozenset((a, b)), []).append((conflict, (a, b)))
     for members in pools.values():
         if len(members) == 1:
             out.append(members[0][0])
             continue
-        members.sort(key=lambda m: (TYPE_ORDER.index(m[0].type), -sum(len(s.claim_ids) for s in m[0].sides),
-                                    m[0].candidate_ids))
+        members.sort(key=lambda m: (TYPE_ORDER.index(m[0].type),
+                                    -sum(len(s.claim_ids) for s in m[0].sides), m[0].candidate_ids))
         primary, order = members[0]
         pooled: dict[str, list[str]] = {order[0]: [], order[1]: []}
         placed: set[str] = set()
-        for conflict, holders in members:
-            for holder, side in zip(holders, conflict.sides):
+        for conflict, pair in members:
+            for holder, side in zip(pair, conflict.sides, strict=False):
                 for claim_id in side.claim_ids:
                     if claim_id not in placed:  # a claim stands on one side only: the first it met
                         placed.add(claim_id)
                         pooled[holder].append(claim_id)
         also = [primary.also, *[(c.explanation, *c.also) for c, _ in members[1:]]]
         out.append(Conflict(primary.kind, primary.type,
-                            tuple(Side(side.position, tuple(pooled[h])) for side, h in zip(primary.sides, order)),
+                            tuple(Side(side.position, tuple(pooled[h]))
+                                  for side, h in zip(primary.sides, order, strict=False)),
                             primary.explanation, any(c.changes_meaning for c, _ in members),
                             all(c.opinion for c, _ in members),
                             tuple(sorted({i for c, _ in members for i in c.candidate_ids})),

@@ -15,15 +15,18 @@ import copy
 import itertools
 import math
 import random
-import re
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
-from typing import Awaitable, Callable, Mapping, TypeVar
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from .errors import ProviderError
+from .pacing_headers import Limit, RateLimits, parse_duration, parse_retry_after, rate_limits
+
+__all__ = ["Pacer", "PaceStatus", "Budget", "Limit", "RateLimits", "rate_limits", "parse_duration",
+           "parse_retry_after"]
 
 T = TypeVar("T")
 
@@ -33,86 +36,6 @@ PROBE = 0.1           # successes add back this share of the pre-cut rate per se
 FIRST_BACKOFF = 0.25  # seconds before the first retry of a fault without Retry-After, doubling
 MAX_BACKOFF = 30.0
 PACE_WINDOW = 5.0     # the pace shown is the requests sent over this many seconds
-
-_DURATION = re.compile(r"(\d+(?:\.\d*)?)(ms|h|m|s)")
-_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-def parse_duration(text: str | None) -> float | None:
-    """Seconds from a reset header: "20ms", "1s", "6m0s", "1h2m3.5s" (OpenAI, Azure, vLLM) or
-    a bare number of seconds; None when absent or unreadable."""
-    if text is None:
-        return None
-    text = text.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        pass
-    else:
-        return value if math.isfinite(value) and value >= 0 else None
-    total, pos = 0.0, 0
-    for part in _DURATION.finditer(text):
-        if part.start() != pos:
-            return None
-        total, pos = total + float(part.group(1)) * _UNIT[part.group(2)], part.end()
-    return total if text and pos == len(text) else None
-
-
-def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from `retry-after-ms`, else `Retry-After` (seconds or an HTTP date)."""
-    millis = parse_duration(headers.get("retry-after-ms"))
-    if millis is not None:
-        return millis / 1000
-    value = headers.get("retry-after")
-    seconds = parse_duration(value)
-    if seconds is not None or value is None:
-        return seconds
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def _number(text: str | None) -> float | None:
-    try:
-        value = float(text) if text is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) else None
-
-
-@dataclass(frozen=True)
-class Limit:
-    """One provider limit as its headers describe it: capacity, what is left, seconds until full."""
-
-    limit: float | None = None
-    remaining: float | None = None
-    reset: float | None = None
-
-    @property
-    def rate(self) -> float | None:
-        """Refill per second, (limit - remaining) / reset, when the headers give all three."""
-        if self.limit is None or self.remaining is None or not self.reset:
-            return None
-        return (self.limit - self.remaining) / self.reset if self.limit > self.remaining else None
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """What one response's headers said about the provider's limits."""
-
-    requests: Limit = field(default_factory=Limit)
-    tokens: Limit = field(default_factory=Limit)
-    retry_after: float | None = None
-
-
-def rate_limits(headers: Mapping[str, str]) -> RateLimits:
-    """The x-ratelimit-{limit,remaining,reset}-{requests,tokens} and Retry-After headers."""
-    def limit(kind: str) -> Limit:
-        return Limit(_number(headers.get(f"x-ratelimit-limit-{kind}")),
-                     _number(headers.get(f"x-ratelimit-remaining-{kind}")),
-                     parse_duration(headers.get(f"x-ratelimit-reset-{kind}")))
-    return RateLimits(limit("requests"), limit("tokens"), parse_retry_after(headers))
 
 
 class Budget:
@@ -190,10 +113,11 @@ class Budget:
         self._refill(now)
         if limit.rate is not None:
             self.learned = limit.rate
+            top = limit.rate if self.ceiling is None else min(self.ceiling, limit.rate)  # self.top
             if self.rate is None:
-                self._start(self.top, now)
-            elif self.rate > self.top:
-                self.rate = self.top
+                self._start(top, now)
+            elif self.rate > top:
+                self.rate = top
         if self.rate is not None and limit.remaining is not None:
             self._left(limit.remaining, sent_at, now)
 
@@ -253,9 +177,9 @@ class Pacer:
         self.halted: ProviderError | None = None
         self.on_hold: Callable[[float], None] | None = None  # told the seconds of a new wait
         self.random = rng or random.Random()
-        self._queue: list[list] = []  # sorted [priority, sequence, future or None]
+        self._queue: list[list[Any]] = []  # sorted [priority, sequence, future or None]
         self._sequence = itertools.count()
-        self._sleepers: set[asyncio.Future] = set()
+        self._sleepers: set[asyncio.Future[None]] = set()
 
     async def send(self, attempt: Callable[[], Awaitable[T]], *,
                    tokens: Callable[[], int] = lambda: 0) -> T:
@@ -280,14 +204,15 @@ class Pacer:
                 now = self.clock()
                 self._observe(err.limits, sent_at, now)
                 if err.fatal:
-                    raise self.halt(err)
+                    self.halt(err)
+                    raise
                 if not err.retryable:
                     raise
                 if err.rate_limited:
                     self._cut(sent_at, now, err.retry_after)
                 delay = err.retry_after
                 if delay is not None and delay > self.deadline:
-                    raise self.halt(_wait_too_long(err, self.deadline))
+                    raise self.halt(_wait_too_long(err, self.deadline)) from err
                 if delay is None:
                     backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (tries - 1))
                     delay = self.random.uniform(backoff / 2, backoff)
@@ -325,7 +250,7 @@ class Pacer:
         return PaceStatus(rate, max(0.0, self.hold_until - now))
 
     async def _admit(self, priority: float, need: Callable[[], int]) -> float:
-        entry: list = [priority, next(self._sequence), None]
+        entry: list[Any] = [priority, next(self._sequence), None]
         bisect.insort(self._queue, entry)  # nearly always at the end: arrivals are in order
         loop = asyncio.get_running_loop()
         try:
@@ -415,14 +340,14 @@ class Pacer:
                 self.on_hold(until - now)
 
 
-def _wake(future: asyncio.Future | None) -> None:
+def _wake(future: asyncio.Future[None] | None) -> None:
     if future is not None and not future.done():
         future.set_result(None)
 
 
 def _wait_too_long(err: ProviderError, deadline: float) -> ProviderError:
     wait = err.retry_after or 0.0
-    until = datetime.now(timezone.utc) + timedelta(seconds=wait)
+    until = datetime.now(UTC) + timedelta(seconds=wait)
     return ProviderError(
         f"the provider asks to wait {wait:.0f} s before the next request (HTTP {err.status}, "
         f"Retry-After), longer than the retry deadline (CHECKER_RETRY_DEADLINE={deadline:g} s): "

@@ -12,13 +12,13 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeVar
 
 from .candidates import build_candidates, strongest
 from .chunk import chunk_document
 from .confirm_entities import batches, confirm_pairs
 from .corroborate import build_corroborations, name_key, source_of
+from .dates import published_dates
 from .errors import AnswersPending, CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError
 from .extract import extract_chunk, merge_overlapping
 from .findings import build_findings, story_of, unresolved_times
@@ -146,7 +146,7 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
         confirmed = {pair: same for answer in decided.values() for pair, same in answer.items()}
         resolution = resolve_entities(claims, texts, confirmed=confirmed)
 
-    published = {d.id: date.fromisoformat(d.published) if d.published else None for d in documents}
+    published = published_dates(documents)
     found = build_candidates(claims, resolution.claim_entities, texts, published,
                              [d.id for d in documents],
                              [t for s in surveys for t in s.tensions])

@@ -5,7 +5,7 @@ price, and its cost is null rather than a guess.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 # model -> (input, output) USD per 1M tokens, list prices of the OpenAI API.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {

@@ -11,7 +11,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +33,17 @@ def resource_dir(name: str) -> Path:
                              setting=name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(schema_id: str) -> dict[str, Any]:
     path = resource_dir("schemas") / f"{schema_id}.schema.json"
     if not path.is_file():
         raise ConfigurationError(f"no schema named {schema_id!r} in {path.parent}", setting="schema")
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_validator(schema_id: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(schema_id))
 
@@ -85,7 +85,7 @@ class Prompt:
                 {"role": "user", "content": self.user.substitute(text)}]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> Prompt:
     path = resource_dir("prompts") / f"{name}.md"
     if not path.is_file():
@@ -93,7 +93,7 @@ def load_prompt(name: str) -> Prompt:
     text = path.read_text(encoding="utf-8")
     parts = _SECTION.split(text)
     # split gives [preamble, "system", body, "user", body]; the preamble is a comment for humans
-    sections = dict(zip(parts[1::2], parts[2::2]))
+    sections = dict(zip(parts[1::2], parts[2::2], strict=False))
     if set(sections) != {"system", "user"}:
         raise ConfigurationError(f"prompt {name!r} needs one <<<system>>> and one <<<user>>> section",
                                  setting="prompt")

@@ -1,8 +1,9 @@
 """Quantities as numeric ranges, so that differently worded figures are compared by what they allow.
 
-`parse_quantity` reads a figure as an article wrote it ("at least $75 million", "thousands of terminals", "€2bn")
-into a QuantityRange with a normalised unit; `quantities_conflict` is True only when both are resolved, their units
-are compatible and their ranges cannot overlap. `read_number` reads one number in digits or English words.
+`parse_quantity` reads a figure as an article wrote it ("at least $75 million", "thousands of
+terminals", "€2bn") into a QuantityRange with a normalised unit; `quantities_conflict` is True only
+when both are resolved, their units are compatible and their ranges cannot overlap. `read_number`
+reads one number in digits or English words.
 """
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ HEDGES = {
     **dict.fromkeys(["just over", "just above", "slightly more than", "a little over"], "just over"),
     **dict.fromkeys(["more than", "over", "above", "upwards of", "in excess of", "exceeding", "north of",
                      "greater than", "well over"], "more than"),
-    **dict.fromkeys(["at least", "no fewer than", "no less than", "not less than", "a minimum of"], "at least"),
+    **dict.fromkeys(["at least", "no fewer than", "no less than", "not less than", "a minimum of"],
+                    "at least"),
     **dict.fromkeys(["up to", "as many as", "as much as", "as high as", "at most", "no more than",
                      "not more than", "a maximum of"], "up to"),
     **dict.fromkeys(["less than", "under", "below", "fewer than", "south of"], "less than"),
@@ -60,12 +62,14 @@ _CURRENCY_SYMBOLS = {"us$": "USD", "au$": "AUD", "usd": "USD", "eur": "EUR", "gb
                      "c$": "CAD", "a$": "AUD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _CURRENCY_WORDS = {"dollar": "USD", "us dollar": "USD", "american dollar": "USD", "canadian dollar": "CAD",
                    "australian dollar": "AUD", "euro": "EUR", "pound": "GBP", "pound sterling": "GBP",
-                   "sterling": "GBP", "yen": "JPY", **{code.lower(): code for code in ("USD", "EUR", "GBP", "JPY")}}
+                   "sterling": "GBP", "yen": "JPY",
+                   **{code.lower(): code for code in ("USD", "EUR", "GBP", "JPY")}}
 
 _ONES = {word: n for n, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}
-_TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_TENS = {word: 10 * n
+         for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER_WORD = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))
 _WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?: and |[ -])(?:{_NUMBER_WORD}|hundred|dozen)\b)*\b")
@@ -89,12 +93,13 @@ _VAGUE = re.compile(
 _WORD = re.compile(r"[a-z][a-z-]*")
 # Words that end the noun phrase after a figure, or can never be its head noun.
 _NOT_A_UNIT = frozenset(
-    "in on at for to from with by of that which who whom whose were was are is be been being have has had will "
-    "would could should may might can and or but as per than across into over under since during each a an the "
-    "this these those its their his her our your my it they them we he she there here now then when where while "
-    "so also not no only just about around after before between through within without worth valued including "
-    "according said say says reported more less odd plus".split()) | set(SCALES) | set(_BIG)
-_LEADING_NON_UNIT = frozenset("of the its their his her our these those such additional more new other".split())
+    "in on at for to from with by of that which who whom whose were was are is be been being have has had "
+    "will would could should may might can and or but as per than across into over under since during each "
+    "a an the this these those its their his her our your my it they them we he she there here now then when "
+    "where while so also not no only just about around after before between through within without worth "
+    "valued including according said say says reported more less odd plus".split()) | set(SCALES) | set(_BIG)
+_LEADING_NON_UNIT = frozenset(
+    "of the its their his her our these those such additional more new other".split())
 _IRREGULAR_PLURALS = {"people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot",
                       "teeth": "tooth", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife",
                       "knives": "knife", "halves": "half", "police": "police", "personnel": "personnel",
@@ -167,8 +172,9 @@ class _Reading(NamedTuple):
 
 def parse_quantity(text: str, *, value: float | None = None, unit: str | None = None,
                    hedge: str | None = None) -> QuantityRange:
-    """Read `text` into a range; `value`, `unit` and `hedge` (the extracting model's reading) fill in only what
-    the text itself does not say. Never raises on any string: what cannot be read comes back unresolved."""
+    """Read `text` into a range; `value`, `unit` and `hedge` (the extracting model's reading) fill in only
+    what the text itself does not say. Never raises on any string: what cannot be read comes back
+    unresolved."""
     hinted_unit = normalize_unit(unit)
     hinted_hedge = _canonical_hedge(hedge)
     reading = None
@@ -315,7 +321,8 @@ def _read_text(s: str, hinted_hedge: str | None) -> _Reading | None:
 
 def _figure(match: re.Match[str]) -> _Figure:
     scale_word = match.group("scale") or match.group("short")
-    return _Figure(match.group("digits"), SCALES[scale_word] if scale_word else 1.0, bool(match.group("sign")))
+    return _Figure(match.group("digits"), SCALES[scale_word] if scale_word else 1.0,
+                   bool(match.group("sign")))
 
 
 def _bounds(first: _Figure, last: _Figure, hedge: str | None) -> tuple[float | None, float | None]:

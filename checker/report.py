@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
+from .atomic import atomic_write
 from .errors import EXIT_INCOMPLETE, EXIT_OK
 from .pricing import cost_usd
 from .prompts import load_prompt, load_schema
@@ -109,9 +110,7 @@ class Report:
         for fmt in formats:
             name, render = renderers[fmt]
             path = out / name
-            tmp = path.with_name(name + ".tmp")
-            tmp.write_text(render(), encoding="utf-8")
-            tmp.replace(path)
+            atomic_write(path, render())
             written.append(path)
         return written
 

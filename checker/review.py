@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .align import normalize_with_map
+from .atomic import atomic_write
 from .bounded import read_regular, toml_loads
 from .errors import InputError
 
@@ -93,10 +94,7 @@ def write_review(path: str | os.PathLike[str], entries: Sequence[ReviewEntry]) -
         lines += [f"  {string(f'{doc}: {text}')}," for doc, text in entry.evidence]
         lines.append("]")
         blocks.append("\n".join(lines))
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, "\n\n".join(blocks) + "\n")
 
 
 def evidence_of(finding: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]}]*(?=\s)|[^\S\r\n]*(?:\r\n|\r|\n)")
 _SPACE = re.compile(r"\s*")

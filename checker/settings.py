@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import ConfigurationError
 
@@ -101,7 +102,7 @@ class Settings:
             raise _bad("chunk_overlap", self.chunk_overlap, "must be smaller than chunk_tokens")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Overrides (None means "not given") beat the environment, which beats defaults."""
         env = os.environ if environ is None else environ
         unknown = set(overrides) - {f.name for f in fields(cls)}
@@ -125,7 +126,7 @@ class Settings:
                 values[name] = default
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def require_api_key(self) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from .disjoint import DisjointSet
 from .load import Document

@@ -8,8 +8,9 @@ is verified like every other candidate.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from .align import align_quote
 from .errors import Violation

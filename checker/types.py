@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from .dates import published_date
+
 Stance = Literal["asserted", "denied", "alleged", "quoted"]
 Kind = Literal["dispute", "reporting"]
 ConflictType = Literal["factual", "numeric", "temporal", "attribution", "quote", "characterisation"]
@@ -183,6 +185,6 @@ class DocumentInfo:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
-        published = date.fromisoformat(data["published"]) if data.get("published") else None
-        return cls(data["id"], data.get("title"), data.get("source"), data.get("url"), published,
+        return cls(data["id"], data.get("title"), data.get("source"), data.get("url"),
+                   published_date(data.get("published")),
                    data.get("summary"))

@@ -8,7 +8,8 @@ Answers that skip a candidate, answer one twice or name an unknown one are re-as
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .errors import Violation
 from .extract import one_line
@@ -63,7 +64,8 @@ def render_passage(letter: str, passage: Passage, claims: Mapping[str, Claim],
              f" asserted by {who}", f"   claim: {said}"]
     if before:
         lines.append(f"   before: \"{one_line(before)}\"")
-    lines.append(f"   sentence: \"{_words(one_line(index.text[passage.start:passage.end]), SENTENCE_WORDS)}\"")
+    sentence = _words(one_line(index.text[passage.start:passage.end]), SENTENCE_WORDS)
+    lines.append(f"   sentence: \"{sentence}\"")
     return "\n".join(lines)
 
 

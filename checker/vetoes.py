@@ -9,8 +9,9 @@ the range read is not what the sentence claims, so the model's conflict stands.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Mapping, Sequence
+from typing import TypeVar
 
 from .quantity import QuantityRange, parse_quantity, quantities_conflict
 from .timeexpr import TimeInterval, resolve_in_context, times_conflict
@@ -26,6 +27,7 @@ CUES = NEGATIONS | MODALS | COMPARATIVES
 WINDOW = 6  # words before a value that can govern it, within its clause
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_Reading = TypeVar("_Reading", QuantityRange, TimeInterval)
 
 
 def governing_cue(text: str, expression: str) -> str | None:
@@ -33,7 +35,7 @@ def governing_cue(text: str, expression: str) -> str | None:
 
     Looks inside the expression and at the few words before it in the same clause; an
     expression not found in the text is judged by its own words."""
-    own = [w.casefold().replace("’", "'") for w in _WORD.findall(expression)]
+    own: list[str] = [w.casefold().replace("’", "'") for w in _WORD.findall(expression)]
     for word in own:
         if word in CUES:
             return word
@@ -41,7 +43,8 @@ def governing_cue(text: str, expression: str) -> str | None:
     if at < 0:
         return None
     before = _CLAUSE_BREAK.split(text[max(0, at - 80):at])[-1]
-    for word in reversed([w.casefold().replace("’", "'") for w in _WORD.findall(before)][-WINDOW:]):
+    words: list[str] = [w.casefold().replace("’", "'") for w in _WORD.findall(before)]
+    for word in reversed(words[-WINDOW:]):
         if word in CUES or word.endswith("n't"):
             return word
     return None
@@ -96,14 +99,18 @@ def veto(conflict: Conflict, claims: Mapping[str, Claim], texts: Mapping[str, st
             if _governed(claim, texts) is not None:
                 return None
     if conflict.type == "numeric":
-        values: list[list[object]] = [[v for c in side for v in amount_readings(c)] for side in sides]
-        clash = quantities_conflict
-    else:
-        values = [[v for c in side for v in time_readings(c, published)] for side in sides]
-        clash = times_conflict
+        amounts = [[v for c in side for v in amount_readings(c)] for side in sides]
+        return _overlap(conflict.type, amounts, quantities_conflict)
+    times = [[v for c in side for v in time_readings(c, published)] for side in sides]
+    return _overlap(conflict.type, times, times_conflict)
+
+
+def _overlap(kind: str, values: Sequence[Sequence[_Reading]],
+             clash: Callable[[_Reading, _Reading], bool]) -> str | None:
+    """The veto's note when some values of different sides compare and none of them clash."""
     pairs = [(x, y) for i, side in enumerate(values) for other in values[i + 1:]
              for x in side for y in other]
-    if not pairs or any(clash(x, y) for x, y in pairs):  # type: ignore[arg-type]
+    if not pairs or any(clash(x, y) for x, y in pairs):
         return None
-    shown = "; ".join(f"{x.text!r} ~ {y.text!r}" for x, y in pairs[:3])  # type: ignore[attr-defined]
-    return f"{conflict.type} values overlap once normalised ({shown})"
+    shown = "; ".join(f"{x.text!r} ~ {y.text!r}" for x, y in pairs[:3])
+    return f"{kind} values overlap once normalised ({shown})"

@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 
-from checker.tokens import count_tokens
-
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
 SAMPLE_CASSETTE = ROOT / "fixtures" / "cassettes" / "sample.jsonl"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from conftest import first_sentence_model, schema_of
 
@@ -52,7 +53,7 @@ def story_model(verdict: str = "same", **conflict: str) -> Callable[[dict[str, A
                               for label, _ in documents],
                 "tensions": [{"a": {"doc": a, "quote": first_sentence(text_a)},
                               "b": {"doc": b, "quote": first_sentence(text_b)}}
-                             for (a, text_a), (b, text_b) in zip(documents, documents[1:])]})
+                             for (a, text_a), (b, text_b) in zip(documents, documents[1:], strict=False)]})
         if schema_of(body) == "verify_candidates":
             return verdicts(candidate_labels(body), verdict, **conflict)
         return first_sentence_model(body)

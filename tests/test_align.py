@@ -233,7 +233,7 @@ def test_normalize_with_map_points_each_char_at_its_source(text):
     norm, index_map = normalize_with_map(text)
     assert len(index_map) == len(norm)
     assert index_map == sorted(index_map)
-    for char, origin in zip(norm, index_map):
+    for char, origin in zip(norm, index_map, strict=True):
         source = text[origin]
         assert char in source.casefold() or (char == " " and source.isspace()) or char in "'\"-."
     assert not re.search(r"\s\s", norm)

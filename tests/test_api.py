@@ -8,11 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import CORPUS, ROOT, SAMPLE_CASSETTE
 
 from checker import Report, Settings, check, check_async
 from checker.errors import ConfigurationError
 from checker.types import Finding
-from conftest import CORPUS, ROOT, SAMPLE_CASSETTE
 
 PURE_STAGES = ("load", "chunk", "align", "sentences", "resolve", "group", "timeexpr", "quantity",
                "candidates", "quotes", "vetoes", "stories", "corroborate", "findings", "report",

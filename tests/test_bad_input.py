@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
-
-from checker.cli import main
 from conftest import first_sentence_model, read_only
 from oai_server import FakeOpenAI
+
+from checker.cli import main
 
 GOOD = {"a.txt": "Officials met on Monday. They said little else.",
         "b.md": "The bridge opened in May, a second outlet says. Nothing more."}
@@ -353,5 +353,5 @@ def test_an_unusable_pending_sidecar_is_one_error_line_naming_it(content, tmp_pa
     cassette.write_text(GOOD_ENTRY + "\n")
     (tmp_path / "c.pending.jsonl").write_text(content)
     code = main(["cassette", str(cassette)])
-    assert code == 2 and capsys.readouterr().err == (f"checker: error: {tmp_path / 'c.pending.jsonl'} line 1 is not an "
-                                 "exported request\n")
+    assert code == 2 and capsys.readouterr().err == (
+        f"checker: error: {tmp_path / 'c.pending.jsonl'} line 1 is not an exported request\n")

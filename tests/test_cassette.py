@@ -17,8 +17,8 @@ from checker.cassette import Cassette
 from checker.cli import main
 from checker.errors import InputError
 from checker.gateway import Gateway
-from checker.model import ModelRequest, ModelResponse
 from checker.identity import tagged_hash
+from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 
 FORK = multiprocessing.get_context("fork")

@@ -1,4 +1,5 @@
 """Chunks are exact, budgeted slices that cover the text, cut at the coarsest boundary that fits."""
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph, split on blank lines, without outer whitespace."""
     cuts = [0] + [pos for brk in BLANK_LINE.finditer(text) for pos in brk.span()] + [len(text)]
     spans = []
-    for start, end in zip(cuts[::2], cuts[1::2]):
+    for start, end in zip(cuts[::2], cuts[1::2], strict=True):
         body = text[start:end]
         if body.strip():
             spans.append((start + len(body) - len(body.lstrip()), start + len(body.rstrip())))
@@ -51,7 +52,7 @@ def check_invariants(doc: Doc, chunks: list[Chunk], max_tokens: int, overlap_tok
         covered[chunk.start:chunk.end] = b"\1" * (chunk.end - chunk.start)
     missed = [i for i, ch in enumerate(text) if not covered[i] and not ch.isspace()]
     assert not missed, f"characters in no chunk at {missed[:5]}"
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert before.start < after.start and before.end < after.end
         if overlap_tokens == 0:
             assert before.end <= after.start

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
+from oai_server import FakeOpenAI, error
 
 from checker.api import gather_documents
 from checker.cli import _metadata, main, progress_line
 from checker.pacing import PaceStatus
-from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
-from oai_server import FakeOpenAI, error
 
 REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
 

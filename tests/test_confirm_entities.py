@@ -5,11 +5,11 @@ import asyncio
 import json
 
 from checker.confirm_entities import batches, confirm_pairs
-from checker.types import Claim
 from checker.gateway import Gateway
 from checker.model import ModelRequest, ModelResponse
 from checker.resolve import resolve_entities
 from checker.settings import Settings
+from checker.types import Claim
 
 TEXTS = {"a": "Donald Trump spoke. Ivanka Trump listened. Trump left early."}
 
@@ -21,8 +21,8 @@ def claim(cid, evidence, name):
                  attributed_to=("the article",), stance="asserted")
 
 
-CLAIMS = [claim("c1", "Donald Trump spoke", "Donald Trump"), claim("c2", "Ivanka Trump listened", "Ivanka Trump"),
-          claim("c3", "Trump left early", "Trump")]
+CLAIMS = [claim("c1", "Donald Trump spoke", "Donald Trump"),
+          claim("c2", "Ivanka Trump listened", "Ivanka Trump"), claim("c3", "Trump left early", "Trump")]
 
 
 def test_only_ambiguous_pairs_are_sent_and_the_decision_is_applied():
@@ -33,9 +33,10 @@ def test_only_ambiguous_pairs_are_sent_and_the_decision_is_applied():
     def model(request: ModelRequest) -> ModelResponse:
         sent.append(request)
         user = request.messages[1][1]
-        labels = [line.split("]")[0][1:] for line in user.splitlines() if line.startswith("[P")]
+        pairs = [line for line in user.splitlines() if line.startswith("[P")]
+        labels = [line.split("]")[0][1:] for line in pairs]
         decisions = [{"pair": label, "same": "'Donald Trump'" in line, "reason": "context"}
-                     for label, line in zip(labels, [l for l in user.splitlines() if l.startswith("[P")])]
+                     for label, line in zip(labels, pairs, strict=True)]
         return ModelResponse(raw=json.dumps({"decisions": decisions}), model="m")
 
     gateway = Gateway(settings=Settings(mode="live"), transport=model)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.corroborate import (build_corroborations, canonical_names, is_named, resolve_name,
-                                 source_of)
+from checker.corroborate import build_corroborations, canonical_names, is_named, resolve_name, source_of
 from checker.load import Document
 from checker.types import Candidate, Claim, Passage, Verdict
 

@@ -14,11 +14,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from checker.cassette import Cassette
-from checker.cli import main
 from conftest import ROOT
 from oai_server import FakeOpenAI
 from story_model import story_model
+
+from checker.cassette import Cassette
+from checker.cli import main
 
 STORY = ["The bridge over the Elbe opened on Monday after six years of work.",
          "date 2024-10-25 The bridge over the Elbe opened on Tuesday, officials said.",

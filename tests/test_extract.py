@@ -11,8 +11,8 @@ from checker.chunk import chunk_document
 from checker.errors import ExtractionFailed
 from checker.extract import chunk_sentences, extract_chunk, merge_overlapping
 from checker.gateway import Gateway
-from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
+from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 
 TEXT = ("The minister said on Monday that “talks will resume in May”.\n\n"

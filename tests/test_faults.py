@@ -9,28 +9,31 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from conftest import first_sentence_model, schema_of
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from oai_server import FakeOpenAI, Reply, completion, error
+from story_model import candidate_labels, story_model, surveyed, verdicts
 
+from checker.answers import parse_answer
 from checker.api import check
 from checker.cli import main
 from checker.errors import ExtractionFailed, SchemaViolation
 from checker.gateway import Gateway
-from checker.model import ModelRequest, ModelResponse
-from checker.answers import parse_answer
 from checker.load import make_document
+from checker.model import ModelRequest, ModelResponse
 from checker.prompts import schema_validator
 from checker.report import Report
 from checker.sentences import SentenceIndex
 from checker.settings import Settings
 from checker.types import Candidate, Claim, Passage
 from checker.verify import verify_call
-from conftest import first_sentence_model, schema_of
-from oai_server import FakeOpenAI, Reply, completion, error
-from story_model import candidate_labels, story_model, surveyed, verdicts
 
 # The marker sits in one document, so among extraction requests it reaches only that document's
 # (the survey reads every document; the verifier sees first sentences only).

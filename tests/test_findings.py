@@ -83,7 +83,8 @@ def test_story_core_entities_are_named_in_half_the_documents():
 def test_compatible_amounts_and_times_are_set_aside_not_reported():
     a = doc("a", "Thousands of terminals were sent. Talks began at the end of 2022.")
     b = doc("b", "It sent 15,000 terminals. Talks began in late 2022.")
-    claims = {"n1": claim("n1", a, "Thousands of terminals were sent.", quantities=["Thousands of terminals"]),
+    claims = {"n1": claim("n1", a, "Thousands of terminals were sent.",
+                          quantities=["Thousands of terminals"]),
               "n2": claim("n2", b, "It sent 15,000 terminals.", quantities=["15,000 terminals"]),
               "t1": claim("t1", a, "Talks began at the end of 2022.", times=["at the end of 2022"]),
               "t2": claim("t2", b, "Talks began in late 2022.", times=["in late 2022"])}

@@ -6,13 +6,13 @@ import json
 import socket
 
 import pytest
+from oai_server import FakeOpenAI, Reply, completion, error
 
 from checker.cassette import Cassette
-from checker.errors import (CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError)
+from checker.errors import CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError
 from checker.gateway import Gateway
 from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
-from oai_server import FakeOpenAI, Reply, completion, error
 
 OK = {"summaries": [{"doc": "D1", "summary": "ok"}], "tensions": []}
 VALID = json.dumps(OK)
@@ -148,7 +148,8 @@ def test_replay_miss_names_the_nearest_request_and_how_to_rerecord(tmp_path):
         complete(replayer, survey_request(replayer, "Summarise that."))
     message = str(miss.value)
     assert "survey_story@test" in message
-    assert "messages[1] (user) from character 12: recorded 'Summarise this.' vs requested 'Summarise that.'" in message
+    assert ("messages[1] (user) from character 12: recorded 'Summarise this.' vs requested "
+            "'Summarise that.'") in message
     assert "--mode record" in message and "checker export" in message
     assert miss.value.nearest.key == json.loads(path.read_text())["key"]
 

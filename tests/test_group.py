@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from checker.group import claim_features, similar_pairs
 from checker.types import Claim
 

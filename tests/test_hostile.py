@@ -14,11 +14,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from conftest import passage_of, schema_of
+from oai_server import FakeOpenAI
+
 from checker.cli import main
 from checker.prompts import load_prompt
 from checker.report import Report
-from conftest import passage_of, schema_of
-from oai_server import FakeOpenAI
 
 BENIGN = {"a.txt": "The Elbe bridge opened in 2019, the city said. Work took six years.",
           "b.txt": "The Elbe bridge opened in 2021, according to the state. Work took eight years."}

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS, SAMPLE_CASSETTE
 from jsonschema import Draft202012Validator
 
 from checker.load import load_documents
 from checker.prompts import load_schema
-from checker.report import Report
 from checker.render_html import render_html
-from conftest import CORPUS, SAMPLE_CASSETTE
+from checker.report import Report
 
 WIRE, HOSTILE, BLOG = "d-wire", "d-hostile", "d-blog"
 TEXTS = {
@@ -125,8 +125,8 @@ def make_report() -> dict[str, Any]:
 class Node:
     tag: str
     attrs: dict[str, str | None]
-    parent: "Node | None" = None
-    children: list["Node | str"] = field(default_factory=list)
+    parent: Node | None = None
+    children: list[Node | str] = field(default_factory=list)
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
@@ -137,7 +137,7 @@ class Node:
                 yield child
                 yield from child.walk()
 
-    def find_all(self, tag: str, **attrs: str) -> list["Node"]:
+    def find_all(self, tag: str, **attrs: str) -> list[Node]:
         return [n for n in self.walk() if n.tag == tag
                 and all(n.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())]
 

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.errors import InputError
 from checker.load import Document, LoadProblem, load_documents, make_document
@@ -41,7 +42,7 @@ def test_corpus_text_is_the_file_content_exactly():
     assert result.problems == []
     files = sorted(CORPUS.glob("*.txt"))
     assert [doc.id for doc in result.documents] == [path.stem for path in files]
-    for doc, path in zip(result.documents, files):
+    for doc, path in zip(result.documents, files, strict=True):
         assert doc.text == path.read_bytes().decode("utf-8")
         assert doc.path == str(path)
 
@@ -271,7 +272,7 @@ def test_feed_lines_become_documents_and_a_bad_line_names_its_number(tmp_path):
     assert wsj.path == str(feed)
     assert cnn.published is None and cnn.title is None
     assert reasons(result) == ["bad-feed-line"] * 4 + ["bad-metadata"]
-    for problem, number in zip(result.problems, (2, 4, 5, 6, 7)):
+    for problem, number in zip(result.problems, (2, 4, 5, 6, 7), strict=True):
         assert problem.path == str(feed)
         assert f"{feed} line {number}:" in problem.message
 
@@ -364,15 +365,15 @@ def test_file_without_permission_is_unreadable(tmp_path):
 
 def test_os_error_while_reading_is_unreadable(tmp_path, monkeypatch):
     path = write(tmp_path / "flaky.txt", ARTICLE)
-    import checker.load
-    real_read = checker.load.read_regular
+    import checker.load_files
+    real_read = checker.load_files.read_regular
 
     def failing_read(name, **options):
         if Path(name).name == "flaky.txt":
             raise PermissionError(13, "Permission denied")
         return real_read(name, **options)
 
-    monkeypatch.setattr(checker.load, "read_regular", failing_read)
+    monkeypatch.setattr(checker.load_files, "read_regular", failing_read)
     problem = only_problem(load_documents([path, CORPUS]))
     assert problem.reason == "unreadable"
     assert str(path) in problem.message and "Permission denied" in problem.message
@@ -610,9 +611,9 @@ def test_a_link_out_of_the_corpus_is_a_problem_and_nothing_behind_it_is_read(tmp
     write(corpus / "a.txt", ARTICLE)
     os.symlink("..", corpus / "up")  # the probe's case: a folder link to the corpus's parent
     os.symlink(tmp_path / "elsewhere.txt", corpus / "b.txt")
-    import checker.load
-    real_read, read = checker.load.read_regular, []
-    monkeypatch.setattr(checker.load, "read_regular",
+    import checker.load_files
+    real_read, read = checker.load_files.read_regular, []
+    monkeypatch.setattr(checker.load_files, "read_regular",
                         lambda name, **options: read.append(str(name)) or real_read(name, **options))
     result = load_documents([corpus])
     assert [doc.id for doc in result.documents] == ["a"]
@@ -754,7 +755,8 @@ def test_nesting_too_deep_to_parse_is_a_problem_in_feeds_manifests_and_front_mat
 def test_a_front_matter_date_that_is_no_calendar_date_is_a_problem(value, tmp_path):
     path = write(tmp_path / "fm.md", f"---\ntitle: T\ndate: {value}\n---\nBody text.\n")
     result = load_documents([path])
-    assert only_problem(result).message == f"{path} front matter: date {value!r} is not an ISO date (YYYY-MM-DD)"
+    assert only_problem(result).message == \
+        f"{path} front matter: date {value!r} is not an ISO date (YYYY-MM-DD)"
     assert result.documents[0].published is None and result.documents[0].title == "T"
 
 

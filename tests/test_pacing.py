@@ -10,11 +10,13 @@ import asyncio
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import first_sentence_model, schema_of
+from oai_server import FakeOpenAI, RateLimit, Reply, completion, error
 
 from checker.cassette import Cassette
 from checker.cli import main
@@ -22,8 +24,6 @@ from checker.errors import ProviderError
 from checker.gateway import Gateway
 from checker.pacing import Budget, Limit, Pacer, parse_duration, parse_retry_after, rate_limits
 from checker.settings import Settings
-from conftest import first_sentence_model, schema_of
-from oai_server import FakeOpenAI, RateLimit, Reply, completion, error
 
 STORY = [f"Officials in town {n} met on Monday about the bridge. Nothing else was said.\n"
          for n in range(12)]
@@ -70,7 +70,7 @@ def test_reset_durations_in_openai_azure_and_vllm_notation(text, seconds):
 def test_retry_after_in_milliseconds_seconds_or_as_a_date():
     assert parse_retry_after({"retry-after-ms": "250", "retry-after": "1"}) == 0.25
     assert parse_retry_after({"retry-after": "2"}) == 2.0
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=90), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
     assert 80 < parse_retry_after({"retry-after": later}) <= 90
     assert parse_retry_after({"retry-after": "whenever"}) is None and parse_retry_after({}) is None
 

@@ -5,19 +5,19 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import first_sentence_model, schema_of
+from oai_server import FakeOpenAI
+from story_model import story_model
 
 from checker.batch import run_batch
 from checker.cassette import Cassette
 from checker.cli import main
 from checker.errors import AnswersPending
 from checker.gateway import Gateway
-from checker.openai_transport import OpenAIBatchRunner
 from checker.load import load_documents
+from checker.openai_transport import OpenAIBatchRunner
 from checker.pipeline import run
 from checker.settings import Settings
-from conftest import first_sentence_model, schema_of
-from oai_server import FakeOpenAI
-from story_model import story_model
 
 OPENING = "Officials met on Monday. They said little else."
 

@@ -1,4 +1,5 @@
-"""Quantities: every way of writing a figure reads into the range it allows, and only incompatible ones conflict."""
+"""Quantities: every way of writing a figure reads into the range it allows, and only incompatible ones
+conflict."""
 from __future__ import annotations
 
 import math
@@ -123,8 +124,9 @@ def test_vague_words_against_figures():
 # -- written numbers, currencies, scales, percent ------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [
-    ("two", 2), ("one", 1), ("a dozen", 12), ("twenty-five soldiers", 25), ("one hundred and fifty people", 150),
-    ("two dozen", 24), ("a million", 1e6), ("half a million people", 5e5), ("three thousand", 3e3),
+    ("two", 2), ("one", 1), ("a dozen", 12), ("twenty-five soldiers", 25),
+    ("one hundred and fifty people", 150), ("two dozen", 24), ("a million", 1e6),
+    ("half a million people", 5e5), ("three thousand", 3e3),
 ])
 def test_written_numbers(text, value):
     low, high = bounds(text)
@@ -196,23 +198,24 @@ def test_a_reversed_range_is_refused():
 
 def test_read_number():
     assert [read_number(t) for t in ("18", "1,500", "2.5", "two", "twenty-five", "a", "a dozen",
-                                     "one and a half", "two hundred")] == [18, 1500, 2.5, 2, 25, 1, 12, 1.5, 200]
+                                     "one and a half", "two hundred")] == \
+        [18, 1500, 2.5, 2, 25, 1, 12, 1.5, 200]
     assert read_number("couple") is None and read_number("two two") is None and read_number("") is None
 
 
 # -- properties ----------------------------------------------------------------------------------------------
 
 VOCABULARY = [
-    "$", "€", "£", "US$", "about", "at least", "more than", "up to", "nearly", "between", "and", "to", "or", "-",
-    "thousands", "tens", "of", "hundreds", "millions", "a few", "several", "dozen", "a", "two", "twenty", "hundred",
-    "million", "bn", "m", "k", "%", "percent", "15,000", "3.6", "0", "1e308", "9" * 40, "terminals", "people",
-    "dollars", "euros", "pounds", "+", "or more", "~", ".", ",", "1,2,3", "−5",
+    "$", "€", "£", "US$", "about", "at least", "more than", "up to", "nearly", "between", "and", "to", "or",
+    "-", "thousands", "tens", "of", "hundreds", "millions", "a few", "several", "dozen", "a", "two",
+    "twenty", "hundred", "million", "bn", "m", "k", "%", "percent", "15,000", "3.6", "0", "1e308", "9" * 40,
+    "terminals", "people", "dollars", "euros", "pounds", "+", "or more", "~", ".", ",", "1,2,3", "−5",
 ]
 PHRASES = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=7).map(" ".join)
 QUANTITIES = st.sampled_from([
-    "thousands of terminals", "15,000 Starlink terminals", "at least $75 million", "$80 million", "$3.6 billion",
-    "$11.8 billion", "around $80 million", "about 18", "dozens", "hundreds of millions", "two", "a dozen",
-    "1.5 million", "€2bn", "5%", "up to 20%", "many",
+    "thousands of terminals", "15,000 Starlink terminals", "at least $75 million", "$80 million",
+    "$3.6 billion", "$11.8 billion", "around $80 million", "about 18", "dozens", "hundreds of millions",
+    "two", "a dozen", "1.5 million", "€2bn", "5%", "up to 20%", "many",
 ]) | PHRASES
 
 

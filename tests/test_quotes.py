@@ -2,8 +2,6 @@
 candidate, with the differing words in its note; anything else is not."""
 from __future__ import annotations
 
-import pytest
-
 from checker.quotes import MIN_WORDS, quotations, quoted_variants
 
 ELECTRONIC = "The minister said: “We will not tolerate electronic attacks on our grid, whatever it costs.”"

@@ -10,7 +10,8 @@ def test_a_given_secret_is_replaced_wherever_it_appears():
 
 
 def test_key_shaped_text_is_replaced_even_when_not_given():
-    text = "Incorrect API key provided: sk-proj-AbCdEf0123456789_xyz. Authorization: Bearer tok.en-0123456789abcdef"
+    text = ("Incorrect API key provided: sk-proj-AbCdEf0123456789_xyz. "
+            "Authorization: Bearer tok.en-0123456789abcdef")
     assert redact(text) == f"Incorrect API key provided: {REDACTED}. Authorization: Bearer {REDACTED}"
 
 

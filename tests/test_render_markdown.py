@@ -11,12 +11,12 @@ from typing import Any
 
 import markdown
 import pytest
+from conftest import passage_of, schema_of
 
 from checker.api import check
 from checker.model import ModelRequest, ModelResponse
 from checker.report import Report
 from checker.settings import Settings
-from conftest import passage_of, schema_of
 
 PAYLOADS = ['<script>alert("doc")</script>', "<img src=x onerror=alert(1)>",
             "[click](javascript:alert(2))", '<a href="javascript:alert(3)">x</a>',

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.types import Claim
 from checker.resolve import AmbiguousPair, Resolution, resolve_entities
+from checker.types import Claim
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 

@@ -6,14 +6,14 @@ import re
 import shutil
 
 import pytest
+from conftest import CORPUS, SAMPLE_CASSETTE, passage_of, schema_of
 
 from checker import check
 from checker.cli import main
-from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
+from checker.model import ModelRequest, ModelResponse
 from checker.review import read_review
 from checker.settings import Settings
-from conftest import CORPUS, SAMPLE_CASSETTE, passage_of, schema_of
 
 
 @pytest.fixture
@@ -161,8 +161,8 @@ def test_a_review_entry_whose_evidence_is_gone_is_reported_stale(corpus, tmp_pat
     texts = {p.stem: p.read_text() for p in (tmp_path / "edited").glob("*.txt")}
     data = apply_review(load(out), read_review(review), texts, source=str(review))
     assert [s["id"] for s in data["run"]["review"]["stale"]] == [finding["id"]]
-    unchanged = apply_review(load(out), read_review(review), {p.stem: p.read_text() for p in corpus.glob("*.txt")},
-                             source=str(review))
+    original = {p.stem: p.read_text() for p in corpus.glob("*.txt")}
+    unchanged = apply_review(load(out), read_review(review), original, source=str(review))
     assert unchanged["run"]["review"]["stale"] == []
 
 
@@ -174,7 +174,8 @@ def test_review_list_shows_states_and_a_bad_verdict_is_a_one_line_error(corpus, 
     main(["review", "set", first, "--verdict", "needs-follow-up", "--by", "ed",
           "--report", str(out / "report.json"), "--review", str(review)])
     capsys.readouterr()
-    assert main(["review", "list", "--report", str(out / "report.json"), "--review", str(review), "--json"]) == 0
+    assert main(["review", "list", "--report", str(out / "report.json"), "--review", str(review),
+                 "--json"]) == 0
     rows = {r["id"]: r["verdict"] for r in json.loads(capsys.readouterr().out)["findings"]}
     assert rows[first] == "needs-follow-up" and "new" in rows.values()
     review.write_text('[[finding]]\nid = "f-1"\nverdict = "maybe"\nby = "x"\nat = "2026-01-01"\n')

@@ -10,6 +10,7 @@ import shutil
 from datetime import date
 
 import pytest
+from conftest import CORPUS, SAMPLE_CASSETTE
 
 import checker.prompts as prompts_module
 from checker import check
@@ -19,7 +20,6 @@ from checker.report import Report
 from checker.settings import Settings
 from checker.types import Claim, Conflict, Side
 from checker.vetoes import veto
-from conftest import CORPUS, SAMPLE_CASSETTE
 
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
 RECORDINGS = sorted(SAMPLE_CASSETTE.parent.glob("sample*.jsonl"), key=lambda p: (p.stem != "sample", p.stem))
@@ -213,7 +213,8 @@ def test_editing_a_prompt_makes_replay_miss_loudly_with_how_to_rerecord(tmp_path
 
 def test_the_committed_examples_are_what_the_code_renders_today():
     """examples/ shows visitors the real output; regenerate it when rendering changes:
-    checker report fixtures/corpus --cassette fixtures/cassettes/sample.jsonl --mode replay --out examples && rm examples/report.json"""
+    checker report fixtures/corpus --cassette fixtures/cassettes/sample.jsonl --mode replay \
+        --out examples && rm examples/report.json"""
     report = check([CORPUS], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE)
     examples = CORPUS.parent.parent / "examples"
     assert (examples / "report.md").read_text(encoding="utf-8") == report.to_markdown()

@@ -9,11 +9,11 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import first_sentence_model
+from oai_server import FakeOpenAI, Reply, completion, error
 
 from checker.cli import main
 from checker.settings import Settings
-from conftest import first_sentence_model
-from oai_server import FakeOpenAI, Reply, completion, error
 
 KEY = "sk-test-SECRET-7f3a9c1e5b2d4086"  # distinctive: any leak of it is findable
 
@@ -80,8 +80,8 @@ def test_batch_uploads_and_the_batch_sidecar_hold_no_key(tmp_path, monkeypatch, 
         from checker.cassette import Cassette
         from checker.errors import AnswersPending
         from checker.gateway import Gateway
-        from checker.openai_transport import OpenAIBatchRunner
         from checker.load import load_documents
+        from checker.openai_transport import OpenAIBatchRunner
         from checker.pipeline import run
 
         settings = Settings.from_env(mode="replay")

@@ -6,9 +6,8 @@ import asyncio
 import json
 
 from checker.gateway import Gateway
-
-from checker.model import ModelRequest, ModelResponse
 from checker.load import make_document
+from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 from checker.survey import survey_reading
 

@@ -1,4 +1,5 @@
-"""Time expressions: each family resolves to the interval a reader would accept; only incompatible ones conflict."""
+"""Time expressions: each family resolves to the interval a reader would accept; only incompatible ones
+conflict."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.timeexpr import (NEEDS_PUBLICATION_DATE, NOT_UNDERSTOOD, RELATIVE_TO_EVENT, SAID_AT_UNKNOWN_TIME, resolve_in_context, TimeInterval, resolve_time,
-                              times_conflict)
+from checker.timeexpr import (
+    NEEDS_PUBLICATION_DATE,
+    NOT_UNDERSTOOD,
+    RELATIVE_TO_EVENT,
+    SAID_AT_UNKNOWN_TIME,
+    TimeInterval,
+    resolve_in_context,
+    resolve_time,
+    times_conflict,
+)
 
 D = dt.date
 PUBLISHED = D(2022, 10, 11)  # a Tuesday
@@ -215,9 +224,10 @@ def test_more_than_a_year_ago_is_open_before_a_year_ago(text):
 
 
 @pytest.mark.parametrize("text", [
-    "18 months ago", "about two weeks ago", "a year ago", "last month", "last week", "last year", "this year",
-    "end of last year", "late last year", "recent weeks", "in recent weeks", "recently", "yesterday", "on Tuesday",
-    "last Tuesday", "past week", "in over a year", "more than a year ago", "Oct. 3", "since the end of last year",
+    "18 months ago", "about two weeks ago", "a year ago", "last month", "last week", "last year",
+    "this year", "end of last year", "late last year", "recent weeks", "in recent weeks", "recently",
+    "yesterday", "on Tuesday", "last Tuesday", "past week", "in over a year", "more than a year ago",
+    "Oct. 3", "since the end of last year",
 ])
 def test_relative_expressions_never_guess_a_publication_date(text):
     interval = resolve_time(text, None)
@@ -227,8 +237,8 @@ def test_relative_expressions_never_guess_a_publication_date(text):
 # -- open intervals and ranges -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, start", [
-    ("since 2022", D(2022, 1, 1)), ("since the end of 2022", D(2022, 10, 1)), ("since late 2022", D(2022, 9, 1)),
-    ("ever since October 2022", D(2022, 10, 1)),
+    ("since 2022", D(2022, 1, 1)), ("since the end of 2022", D(2022, 10, 1)),
+    ("since late 2022", D(2022, 9, 1)), ("ever since October 2022", D(2022, 10, 1)),
 ])
 def test_since_runs_from_its_start_to_publication_and_beyond(text, start):
     interval = resolve_time(text, D(2024, 10, 25))
@@ -277,11 +287,11 @@ def test_text_is_kept_as_written():
 # -- properties ----------------------------------------------------------------------------------------------
 
 VOCABULARY = [
-    "in", "on", "the", "of", "since", "from", "to", "until", "by", "about", "around", "roughly", "late", "early",
-    "mid", "end", "beginning", "second", "half", "q3", "fall", "winter", "last", "this", "past", "recent", "weeks",
-    "months", "year", "years", "ago", "more", "than", "over", "a", "two", "18", "tuesday", "october", "oct",
-    "2022", "2014", "2022-23", "25", "3rd", "-", "and", "between", "recently", "yesterday", "prior", "or", "so",
-    "9999", "0000", "2999", "1000", "99999999", "february", "29", "31",
+    "in", "on", "the", "of", "since", "from", "to", "until", "by", "about", "around", "roughly", "late",
+    "early", "mid", "end", "beginning", "second", "half", "q3", "fall", "winter", "last", "this", "past",
+    "recent", "weeks", "months", "year", "years", "ago", "more", "than", "over", "a", "two", "18", "tuesday",
+    "october", "oct", "2022", "2014", "2022-23", "25", "3rd", "-", "and", "between", "recently", "yesterday",
+    "prior", "or", "so", "9999", "0000", "2999", "1000", "99999999", "february", "29", "31",
 ]
 PUBLICATION_DATES = st.one_of(st.none(), st.dates(), st.sampled_from([dt.date.min, dt.date.max]))
 PHRASES = st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=7).map(" ".join)
@@ -323,8 +333,8 @@ def test_an_interval_never_conflicts_with_itself(text, published):
     assert not times_conflict(interval, interval)
 
 
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]
 
 
 @EXAMPLES
