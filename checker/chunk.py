@@ -15,6 +15,7 @@ from typing import Protocol
 from checker.errors import ConfigurationError
 from checker.sentences import sentence_spans
 from checker.tokens import count_tokens, encoding
+from checker.types import Chunk
 
 DEFAULT_MAX_TOKENS = 2000  # the same default as Settings.chunk_tokens
 
@@ -34,22 +35,6 @@ class TextDocument(Protocol):
 
     @property
     def text(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One exact slice of a document, small enough to send to the model in one request."""
-
-    doc_id: str
-    index: int   # 0-based position within the document
-    start: int   # code-point offset into the document text
-    end: int
-    text: str    # == document.text[start:end]
-    tokens: int  # count_tokens(text)
-
-    @property
-    def id(self) -> str:
-        return f"{self.doc_id}#{self.index}"
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,13 @@ class Dated(Protocol):
     def id(self) -> str: ...
 
     @property
-    def published(self) -> str | None: ...
+    def published(self) -> date | None: ...
 
 
-def published_date(published: str | None) -> date | None:
-    """A document's `published` (YYYY-MM-DD, as load writes it) as a date; None when unknown."""
+def published_date(published: str | date | None) -> date | None:
+    """A publication date given as a date or as YYYY-MM-DD (report.json's form); None when unknown."""
+    if isinstance(published, date) or published is None:
+        return published
     return date.fromisoformat(published) if published else None
 
 

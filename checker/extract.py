@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .chunk import Chunk
 from .errors import Violation
 from .gateway import Gateway
 from .identity import short_id, tagged_hash
@@ -17,7 +16,7 @@ from .load import Document
 from .model import ModelRequest
 from .prompts import load_prompt
 from .sentences import numbered, sentence_spans
-from .types import Claim
+from .types import Chunk, Claim
 
 PROMPT = "extract_claims"
 
@@ -39,7 +38,7 @@ def extraction_request(gateway: Gateway, document: Document, chunk: Chunk,
     messages = prompt.render(document_id=one_line(document.id),
                              title=one_line(document.title or "unknown"),
                              outlet=one_line(document.source or "unknown"),
-                             published=one_line(document.published or "unknown"),
+                             published=document.published.isoformat() if document.published else "unknown",
                              boundary=boundary, sentences=numbered(document.text, spans))
     return gateway.request(messages=messages, prompt=prompt.ref, schema_id=prompt.schema_id)
 

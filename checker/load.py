@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .bounded import json_loads
-from .dates import DATELINE_SEARCH_LINES, detect_published
+from .dates import DATELINE_SEARCH_LINES, detect_published, published_date
 from .errors import InputError
 from .load_files import (
     FEED_SUFFIXES,
@@ -43,27 +43,12 @@ from .load_metadata import (
     split_front_matter,
 )
 from .settings import DEFAULT_MAX_FILE_BYTES
+from .types import Document
 
 __all__ = ["Document", "LoadProblem", "LoadResult", "load_documents", "make_document",
            "TEXT_SUFFIXES", "HTML_SUFFIXES", "FEED_SUFFIXES", "SUPPORTED_SUFFIXES", "METADATA_FIELDS",
            "FRONT_MATTER_ALIASES", "MANIFEST_NAME", "MAX_TITLE_CHARS", "DATELINE_SEARCH_LINES",
            "MAX_FOLDER_DEPTH"]
-
-
-@dataclass(frozen=True)
-class Document:
-    """One article: `text` exactly as decoded (every offset indexes it), its metadata, and in
-    `origins` where each field came from ("cli", "front-matter", "manifest", "date-line", ...)."""
-
-    id: str
-    text: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published: str | None = None
-    path: str | None = None
-    # hash=False keeps documents hashable (a dict is not); the text and id already identify one.
-    origins: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -211,7 +196,9 @@ def _build_document(doc_id: str, text: str, path: str | None,
         values["published"], origins["published"] = found
     if "title" not in values and (title := detect_title(text)):
         values["title"], origins["title"] = title, "first-line"
-    return Document(id=doc_id, text=text, path=path, origins=origins, **values)
+    published = values.pop("published", None)  # an ISO date string: Document reads it as a date
+    return Document(id=doc_id, text=text, path=path, origins=origins,
+                    published=published_date(published), **values)
 
 
 def _drafts_from_file(path: Path, log: ProblemLog) -> list[_Draft]:

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 from .disjoint import DisjointSet
@@ -57,7 +58,7 @@ def story_clusters(documents: Sequence[Document]) -> list[list[Document]]:
             if overlap / (min(weight[i], weight[j]) or 1.0) >= MIN_SIMILARITY:
                 stories.union(i, j)
     groups = stories.groups()
-    out = [sorted((ordered[i] for i in members), key=lambda d: (d.published or "9999", d.id))
+    out = [sorted((ordered[i] for i in members), key=lambda d: (d.published or date.max, d.id))
            for members in groups]
     return sorted(out, key=lambda docs: min(d.id for d in docs))
 

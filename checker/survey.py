@@ -56,9 +56,10 @@ def render_documents(documents: Sequence[Document], max_tokens: int | None = Non
         boundary = "=" * 8 + f" {label} {tagged_hash(doc.text)[3:15]} " + "=" * 8
         text = doc.text if max_tokens is None else leading_part(doc.text, max_tokens)
         note = "" if text == doc.text else "\n(only the document's first part is shown)"
+        published = doc.published.isoformat() if doc.published else "unknown"
         blocks.append(f"{label}: {one_line(doc.title or 'untitled')} (outlet: "
                       f"{one_line(doc.source or 'unknown')}; published: "
-                      f"{one_line(doc.published or 'unknown')}){note}\n{boundary}\n{text}\n{boundary}")
+                      f"{published}){note}\n{boundary}\n{text}\n{boundary}")
     return "\n\n".join(blocks), labels
 
 

@@ -1,5 +1,5 @@
-"""Domain types shared by the stages: claims, candidate pairs, verdicts and conflicts, and
-the findings, corroborations and documents a report holds.
+"""Domain types shared by the stages: documents and chunks, claims, candidate pairs, verdicts
+and conflicts, and the findings, corroborations and documents a report holds.
 
 Frozen dataclasses with no behaviour beyond derived properties and reading their JSON form.
 Pure stages (candidates, findings, resolve, group) import these, never a model-calling module.
@@ -8,17 +8,56 @@ evidence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from .dates import published_date
 
+
+@dataclass(frozen=True)
+class Document:
+    """One article: `text` exactly as decoded (every offset indexes it), its metadata, and in
+    `origins` where each field came from ("cli", "front-matter", "manifest", "date-line", ...)."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None   # an ISO string given here is read as a date
+    path: str | None = None
+    # hash=False keeps documents hashable (a dict is not); the text and id already identify one.
+    origins: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.published, str):
+            object.__setattr__(self, "published", date.fromisoformat(self.published))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One exact slice of a document, small enough to send to the model in one request."""
+
+    doc_id: str
+    index: int   # 0-based position within the document
+    start: int   # code-point offset into the document text
+    end: int
+    text: str    # == document.text[start:end]
+    tokens: int  # count_tokens(text)
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}#{self.index}"
+
+
 Stance = Literal["asserted", "denied", "alleged", "quoted"]
 Kind = Literal["dispute", "reporting"]
 ConflictType = Literal["factual", "numeric", "temporal", "attribution", "quote", "characterisation"]
 VerdictName = Literal["conflict", "compatible", "same", "unrelated"]
-SEVERITIES: tuple[str, ...] = ("high", "medium", "low")  # most serious first
+Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")  # most serious first
 
 
 @dataclass(frozen=True)
@@ -33,7 +72,7 @@ class Claim:
     alignment: str                          # "sentence" (cited by number), "exact", "normalized", "fuzzy"
     entities: tuple[tuple[str, str], ...]   # (name as written, kind)
     attributed_to: tuple[str, ...]          # outermost first: "the article", a cited outlet, a source
-    stance: str
+    stance: Stance
     times: tuple[str, ...] = ()             # as written
     quantities: tuple[str, ...] = ()        # as written
     chunk_id: str = ""
@@ -77,9 +116,9 @@ class Verdict:
     """The verifier's answer on one candidate."""
 
     candidate_id: str
-    verdict: str
-    kind: str | None
-    type: str | None
+    verdict: VerdictName
+    kind: Kind | None
+    type: ConflictType | None
     changes_meaning: bool
     a_opinion: bool
     b_opinion: bool
@@ -97,8 +136,8 @@ class Side:
 class Conflict:
     """A contradiction between two or more sides, before it is ranked into a finding."""
 
-    kind: str
-    type: str
+    kind: Kind
+    type: ConflictType
     sides: tuple[Side, ...]
     explanation: str
     changes_meaning: bool
@@ -131,9 +170,9 @@ class Finding:
     """One contradiction as reported: ranked, its sides tied to grounded claims."""
 
     id: str
-    kind: str
-    type: str
-    severity: str
+    kind: Kind
+    type: ConflictType
+    severity: Severity
     sides: tuple[FindingSide, ...]
     explanation: str
     changes_meaning: bool = True

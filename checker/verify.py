@@ -60,7 +60,8 @@ def render_passage(letter: str, passage: Passage, claims: Mapping[str, Claim],
     if first > 0 and index.spans[first][0] >= passage.start:
         s, e = index.spans[first - 1]
         before = _words(index.text[s:e], BEFORE_WORDS, keep_end=True)
-    lines = [f"{letter}. {one_line(doc.source or doc.id)}, published {one_line(doc.published or 'unknown')};"
+    published = doc.published.isoformat() if doc.published else "unknown"
+    lines = [f"{letter}. {one_line(doc.source or doc.id)}, published {published};"
              f" asserted by {who}", f"   claim: {said}"]
     if before:
         lines.append(f"   before: \"{one_line(before)}\"")

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.chunk import DEFAULT_MAX_TOKENS, Chunk, chunk_document
+from checker.chunk import DEFAULT_MAX_TOKENS, chunk_document
 from checker.errors import ConfigurationError
 from checker.tokens import count_tokens
+from checker.types import Chunk
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 ARTICLES = sorted(CORPUS.glob("*.txt"))

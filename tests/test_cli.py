@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
@@ -103,7 +104,7 @@ def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(
     docs, _ = gather_documents([CORPUS], metadata=_metadata(
         ["003_16daae7c1b36e9cd.published=2022-10-11", "003_16daae7c1b36e9cd.source=CNN"]))
     doc = next(d for d in docs if d.id == "003_16daae7c1b36e9cd")
-    assert (doc.published, doc.source, doc.origins["published"]) == ("2022-10-11", "CNN", "cli")
+    assert (doc.published, doc.source, doc.origins["published"]) == (date(2022, 10, 11), "CNN", "cli")
     code, _, err = run(capsys, "estimate", str(CORPUS), "--meta", "003.colour=red")
     assert code == 2 and "expected DOC.FIELD=VALUE" in err and err.count("\n") == 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,9 @@ def test_corpus_text_is_the_file_content_exactly():
 
 def test_corpus_dates_come_from_date_line_and_dateline_and_are_never_guessed():
     docs = {doc.id[:3]: doc for doc in load_documents([CORPUS]).documents}
-    assert (docs["000"].published, docs["000"].origins["published"]) == ("2024-10-25", "date-line")
-    assert (docs["002"].published, docs["002"].origins["published"]) == ("2024-10-25", "date-line")
-    assert (docs["001"].published, docs["001"].origins["published"]) == ("2024-10-25", "dateline")
+    assert (docs["000"].published, docs["000"].origins["published"]) == (date(2024, 10, 25), "date-line")
+    assert (docs["002"].published, docs["002"].origins["published"]) == (date(2024, 10, 25), "date-line")
+    assert (docs["001"].published, docs["001"].origins["published"]) == (date(2024, 10, 25), "dateline")
     assert docs["003"].published is None and "published" not in docs["003"].origins
     assert docs["004"].published is None
 
@@ -99,7 +100,7 @@ def test_front_matter_sets_metadata_and_the_body_is_the_text(tmp_path):
     doc = load_documents([tmp_path / "fm.md"]).documents[0]
     assert doc.text == body
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Musk denies", "CNN", "https://cnn.example/a", "2024-10-25")
+        "Musk denies", "CNN", "https://cnn.example/a", date(2024, 10, 25))
     assert set(doc.origins.values()) == {"front-matter"}
 
 
@@ -107,7 +108,7 @@ def test_front_matter_canonical_keys_beat_aliases_and_datetimes_keep_their_date(
     write(tmp_path / "fm.txt", "---\npublished: 2024-10-26T08:30:00Z\ndate: 2020-01-01\n"
           "source: WSJ\noutlet: Other\n---\nText here.\n")
     doc = load_documents([tmp_path / "fm.txt"]).documents[0]
-    assert (doc.published, doc.source) == ("2024-10-26", "WSJ")
+    assert (doc.published, doc.source) == (date(2024, 10, 26), "WSJ")
 
 
 def test_front_matter_with_bad_date_is_reported_and_the_document_still_loads(tmp_path):
@@ -168,7 +169,7 @@ def test_html_metadata_comes_from_the_markup(tmp_path):
     write(tmp_path / "page.htm", PAGE)
     doc = load_documents([tmp_path / "page.htm"]).documents[0]
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Musk & Putin talk", "The Journal", "https://journal.example/musk", "2024-10-25")
+        "Musk & Putin talk", "The Journal", "https://journal.example/musk", date(2024, 10, 25))
     assert set(doc.origins.values()) == {"html-meta"}
 
 
@@ -177,7 +178,7 @@ def test_html_falls_back_to_h1_and_time_datetime(tmp_path):
           "<time datetime=\"2024-10-24T10:00\">Thursday</time><p>Story text.</p>"
           "<meta property=\"og:url\" content=\"https://x.example/a\"></body>")
     doc = load_documents([tmp_path / "bare.html"]).documents[0]
-    assert (doc.title, doc.published, doc.url) == ("Headline here", "2024-10-24", "https://x.example/a")
+    assert (doc.title, doc.published, doc.url) == ("Headline here", date(2024, 10, 24), "https://x.example/a")
 
 
 def test_html_with_no_readable_text_is_empty(tmp_path):
@@ -267,7 +268,7 @@ def test_feed_lines_become_documents_and_a_bad_line_names_its_number(tmp_path):
     wsj, cnn = result.documents
     assert wsj.text == " Musk talked.\r\nWith Putin. "
     assert (wsj.title, wsj.source, wsj.url, wsj.published) == (
-        "Talks", "WSJ", "https://w.example", "2024-10-25")
+        "Talks", "WSJ", "https://w.example", date(2024, 10, 25))
     assert wsj.origins == {"title": "feed", "source": "feed", "url": "feed", "published": "feed"}
     assert wsj.path == str(feed)
     assert cnn.published is None and cnn.title is None
@@ -465,7 +466,7 @@ def test_manifest_in_a_folder_is_detected_and_not_loaded(tmp_path):
     result = load_documents([tmp_path])
     doc = result.documents[0]
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Manifest title", "WSJ", "https://w.example", "2024-10-25")
+        "Manifest title", "WSJ", "https://w.example", date(2024, 10, 25))
     assert set(doc.origins.values()) == {"manifest"}
     assert result.problems == []
 
@@ -509,7 +510,7 @@ def test_precedence_cli_over_front_matter_over_manifest_over_text(tmp_path):
     assert doc.source == "Cli" and doc.origins["source"] == "cli"
     assert doc.title == "FM title" and doc.origins["title"] == "front-matter"
     assert doc.url == "https://m.example" and doc.origins["url"] == "manifest"
-    assert doc.published == "2024-10-20" and doc.origins["published"] == "manifest"
+    assert doc.published == date(2024, 10, 20) and doc.origins["published"] == "manifest"
 
 
 def test_text_detection_fills_only_what_is_missing(tmp_path):
@@ -523,7 +524,7 @@ def test_cli_metadata_is_validated(tmp_path):
     write(tmp_path / "a.txt", ARTICLE)
     result = load_documents([tmp_path], metadata={"a": {"published": "2024-10-25T10:00:00",
                                                         "colour": "red"}})
-    assert result.documents[0].published == "2024-10-25"
+    assert result.documents[0].published == date(2024, 10, 25)
     problem = only_problem(result)
     assert problem.reason == "bad-metadata" and "'colour'" in problem.message
 
@@ -545,7 +546,7 @@ def test_cli_metadata_is_validated(tmp_path):
 ])
 def test_date_detection(text, published, origin):
     doc = make_document("d", text)
-    assert doc.published == published
+    assert doc.published == (date.fromisoformat(published) if published else None)
     assert doc.origins.get("published") == origin
 
 
@@ -564,10 +565,10 @@ def test_first_line_title_detection(text, title):
 
 def test_make_document_detects_like_files_and_explicit_arguments_win():
     doc = make_document("x", "Headline\n25 October 2024\nStory.")
-    assert (doc.title, doc.published, doc.path) == ("Headline", "2024-10-25", None)
+    assert (doc.title, doc.published, doc.path) == ("Headline", date(2024, 10, 25), None)
     doc = make_document("x", "Headline\n25 October 2024\nStory.", title="Given",
                         published="2024-10-01T12:00:00+02:00", source="AP")
-    assert (doc.title, doc.published, doc.source) == ("Given", "2024-10-01", "AP")
+    assert (doc.title, doc.published, doc.source) == ("Given", date(2024, 10, 1), "AP")
     assert doc.origins == {"title": "cli", "published": "cli", "source": "cli"}
     assert isinstance(doc, Document) and hash(doc) == hash(doc)
 
