@@ -60,43 +60,66 @@ def canonical_names(names: Sequence[str]) -> dict[str, str]:
     return out
 
 
+class KnownNames(dict[str, str]):
+    """Name key -> canonical name (every entity's name and aliases), with the word indexes that
+    let a source phrase or a sentence be matched in time proportional to its own length."""
+
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        super().__init__(known or {})
+        self.phrases: dict[tuple[str, ...], str] = {}
+        speakers: dict[tuple[str, ...], set[str]] = {}
+        for key, name in self.items():
+            words = tuple(_WORD.findall(key))
+            if len(key) > 3 and words:
+                self.phrases[words] = name
+            for form in {words, words[-1:]}:  # a full name, and its last word ("Iqbal said")
+                if form and len(" ".join(form)) > 3:
+                    speakers.setdefault(form, set()).add(name)
+        # a surname two known people share names neither of them
+        self.speakers = {form: next(iter(names)) for form, names in speakers.items()
+                         if len(names) == 1}
+
+
+def _known(known: Mapping[str, str]) -> KnownNames:
+    return known if isinstance(known, KnownNames) else KnownNames(known)
+
+
 def resolve_name(source: str, known: Mapping[str, str]) -> str:
     """A source's canonical name: itself through the alias table, else the known name it
     contains that ends last, then the longest: a phrase names what it ends with ("Eurasia
     Group's Ian Bremmer" -> "Ian Bremmer", "Tesla CEO Elon Musk" -> "Elon Musk")."""
+    names = _known(known)
     key = name_key(source)
-    if key in known:
-        return known[key]
-    words = f" {' '.join(_WORD.findall(key))} "
-    found = []
-    for k in known:
-        inner = f" {' '.join(_WORD.findall(k))} "
-        at = words.rfind(inner)
-        if len(k) > 3 and at >= 0:
-            found.append((at + len(inner), len(k), k))
-    return known[max(found)[2]] if found else source.strip()
+    if key in names:
+        return names[key]
+    words = _WORD.findall(key)
+    best: tuple[int, int, str] | None = None
+    for end in range(len(words), 0, -1):
+        for start in range(end):
+            name = names.phrases.get(tuple(words[start:end]))
+            if name is not None and (best is None or (end, end - start, name) > best):
+                best = (end, end - start, name)
+    return best[2] if best else source.strip()
 
 
-_SPEECH = r"(?:said|says|say|told|tells|wrote|writes|added|adds|stated|states|denied|denies|" \
-          r"claimed|claims|insisted|insists|argued|argues|replied|replies|responded|tweeted)"
+_SPEECH = frozenset("said says say told tells wrote writes added adds stated states denied denies "
+                    "claimed claims insisted insists argued argues replied replies responded "
+                    "tweeted".split())
 
 
 def speaker_in(sentence: str, known: Mapping[str, str]) -> str | None:
     """The one known name next to a speech verb in a sentence ('..., Iqbal said.'), if any."""
-    names: dict[str, set[str]] = {}
-    for key, name in known.items():  # a full name, and its last word ("Iqbal said")
-        for form in {key, key.split()[-1]}:
-            if len(form) > 3:
-                names.setdefault(form, set()).add(name)
+    names = _known(known)
+    words = [w.casefold().replace("’", "'").removesuffix("'s") for w in _WORD.findall(sentence)]
     found = set()
-    for key, owners in names.items():
-        if len(owners) != 1:
-            continue  # a surname two known people share names neither
-        name = next(iter(owners))
-        words = r"\s+".join(re.escape(w) for w in key.split())
-        pattern = rf"\b{words}(?:'s)?\s+{_SPEECH}\b|\b{_SPEECH}\s+{words}\b"
-        if re.search(pattern, sentence, re.IGNORECASE):
-            found.add(name)
+    for i, word in enumerate(words):
+        if word not in _SPEECH:
+            continue
+        for size in range(1, 5):
+            for form in (tuple(words[i - size:i]) if i >= size else (),
+                         tuple(words[i + 1:i + 1 + size])):
+                if form in names.speakers:
+                    found.add(names.speakers[form])
     return found.pop() if len(found) == 1 else None
 
 

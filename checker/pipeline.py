@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from .candidates import build_candidates, strongest
 from .chunk import chunk_document
 from .confirm_entities import batches, confirm_pairs
-from .corroborate import build_corroborations, name_key, source_of
+from .corroborate import KnownNames, build_corroborations, name_key, source_of
 from .dates import published_dates
 from .errors import AnswersPending, CassetteMiss, ConfigurationError, ExtractionFailed, ProviderError
 from .extract import extract_chunk, merge_overlapping
@@ -160,7 +160,8 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
     verdict_list = [v for call in calls if calls_name(call) in verdicts
                     for v in verdicts[calls_name(call)]]
     story = story_of(documents, claims, resolution.claim_entities)
-    known = {name_key(name): e.name for e in resolution.entities for name in (e.name, *e.aliases)}
+    known = KnownNames({name_key(name): e.name for e in resolution.entities
+                        for name in (e.name, *e.aliases)})
     sources = {c.id: source_of(c, known, texts[c.doc_id][c.start:c.end]) for c in all_claims.values()}
     contradictions, set_aside = build_findings(verified, verdict_list, all_claims, documents, story,
                                                sources)
