@@ -261,7 +261,8 @@ def test_findings_read_disputes_first_then_by_severity_with_their_evidence(page)
     for expected in ("dispute", "temporal", "high", "f-dates", DISPUTE["explanation"],
                      "The bridge closes on 3 March", "The bridge closes on 10 March",
                      "Daily Ledger", "2024-10-25", "the article → the mayor", "quoted",
-                     "Evening <Post>", "date unknown", "d-blog", "Also found: " + DISPUTE["also"][0]):
+                     # the blog has no outlet, URL or title: it is cited by its short label
+                     "Evening <Post>", "date unknown", "D3,", "Also found: " + DISPUTE["also"][0]):
         assert expected in dispute, expected
     assert "opinion against fact" not in dispute
     assert "opinion against fact" in by_id(root, "finding-f-budget")[0].text()
@@ -276,15 +277,29 @@ def test_the_brief_names_the_most_serious_findings_first(page):
     assert page.index('id="brief"') < page.index('id="findings"')
 
 
-def test_the_matrix_says_who_asserts_denies_or_is_silent(page):
+def matrix_rows(page: str) -> dict[str, list[str]]:
     matrix = parse(page).find_all("table", class_="matrix")[0]
-    rows = {r.find_all("td")[0].text(): [td.text() for td in r.find_all("td")[1:]]
+    return {r.find_all("td")[0].text(): [td.text() for td in r.find_all("td")[1:]]
             for r in matrix.find_all("tr") if r.find_all("td")}
+
+
+def test_the_matrix_says_who_asserts_denies_or_is_silent(page):
+    rows = matrix_rows(page)
     assert rows["Side A: The bridge closes on 3 March"] == ["quotes / asserts", "silent", "asserts"]
     assert rows["Side B: The bridge closes on 10 March"] == ["silent", "alleges", "silent"]
-    assert rows["Side A: Officials deny a link to the budget dispute"] == ["denies", "silent", "silent"]
+    # Issue 16: the wire reports the officials' denial, it does not deny anything itself (this
+    # row read "denies" before); likewise the blog reports what the council confirmed.
+    assert rows["Side A: Officials deny a link to the budget dispute"] == ["reports a denial", "silent",
+                                                                           "silent"]
     agreed = next(k for k in rows if k.startswith("Repairs will last six weeks."))
-    assert rows[agreed] == ["asserts", "silent", "asserts"] and "2 independent sources" in agreed
+    assert rows[agreed] == ["asserts", "silent", "reports a claim"] and "2 independent sources" in agreed
+
+
+def test_the_matrix_says_denies_only_for_an_outlets_own_denial(report):
+    own = {**report, "claims": [{**c, "attributed_to": ["the article"]} if c["id"] == "c-a4" else c
+                                for c in report["claims"]]}
+    rows = matrix_rows(render_html(Report(own, TEXTS)))
+    assert rows["Side A: Officials deny a link to the budget dispute"] == ["denies", "silent", "silent"]
 
 
 def test_summaries_aliases_and_the_run_are_shown(page):
