@@ -51,7 +51,7 @@ thead th{background:var(--wash);position:sticky;top:0}
 tr.fact-group th{background:#e9edf2;font-weight:600}
 table.matrix{min-width:calc(16rem + var(--columns,5) * 6.5rem)}
 table.matrix th.fact{width:38%;min-width:14rem}
-table.matrix th.source{font-size:13px;min-width:6rem}
+table.matrix th.source{font-size:13px;min-width:6rem}table.matrix th.source .meta{white-space:nowrap}
 table.matrix .fact{position:sticky;left:0;background:var(--paper);z-index:1}
 table.matrix thead th.fact{background:var(--wash);z-index:2}
 td.cell{text-align:center}
@@ -62,8 +62,8 @@ td.reports-a-claim{background:#eef4ea}td.reports-a-denial{background:#fbeeec;fon
 .doc-body{display:grid;grid-template-columns:minmax(0,80ch) minmax(180px,1fr);gap:28px}
 .doc-body aside{font-size:14px;color:var(--muted);position:sticky;top:8px;align-self:start}
 .doc-text{white-space:pre-wrap;font-family:Georgia,serif;font-size:16px;line-height:1.7}
-mark{background:transparent;color:inherit;border-radius:2px;text-decoration:underline dotted #c9b458;
-text-underline-offset:3px}
+mark{background:transparent;color:inherit;border-radius:2px;
+text-decoration:underline dotted rgba(170,140,30,.5);text-underline-offset:3px}
 mark.agreed{text-decoration:underline solid rgba(60,150,80,.55)}
 mark.in-finding{background:var(--finding);border-bottom:2px solid var(--high);text-decoration:none}
 #texts:has(#show-claims:checked) mark{background:var(--claim)}
@@ -81,6 +81,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{f
 @media (max-width:640px){
 header.top{padding:12px 16px}header.top h1{font-size:20px}
 main{padding:4px 8px 32px}section.block{padding:12px}
+table.matrix{min-width:calc(10rem + var(--columns,5) * 6.5rem)}
+table.matrix th.fact{width:10rem;min-width:10rem}table.matrix td.fact{font-size:13px}
 dl{grid-template-columns:1fr}dd{margin:0 0 6px}
 table.sources,table.sources tbody,table.sources tr,table.sources td{display:block;width:auto}
 table.sources thead{display:none}
