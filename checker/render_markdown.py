@@ -11,6 +11,15 @@ import re
 from typing import Any
 
 from .report import Report, distinct_spans, failure_summary
+from .report_labels import (
+    DocLabel,
+    compared_claims,
+    document_labels,
+    meta_hint,
+    report_title,
+    side_label,
+    split_unresolved_times,
+)
 
 # "&" only where it would start an entity: "AT&T" stays as written, "&lt;" shows as written.
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
@@ -38,10 +47,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _doc_label(doc: dict[str, Any]) -> str:
-    parts = [doc.get("source") or doc["id"]]
-    parts.append(doc.get("published") or "date unknown")
-    return _text(", ".join(parts))
+def _doc_label(doc: dict[str, Any], label: DocLabel) -> str:
+    return _text(f'{label.cite}, {doc.get("published") or "date unknown"}')
 
 
 def render_markdown(report: Report) -> str:
@@ -49,7 +56,8 @@ def render_markdown(report: Report) -> str:
     data = report.data
     docs = {d["id"]: d for d in data["documents"]}
     claims = {c["id"]: c for c in data["claims"]}
-    lines = ["# Contradiction report", ""]
+    labels = document_labels(data["documents"], report.texts)
+    lines = [f"# {_text(report_title(data))}", ""]
     incomplete = failure_summary(data["run"]["failures"])
     if incomplete:  # first, so that a partial result never reads as a clean one
         lines += [f"> **This report is incomplete.** {_text(incomplete)}", ""]
@@ -64,13 +72,14 @@ def render_markdown(report: Report) -> str:
             lines += ["None found in the work that completed (see the top)." if incomplete
                       else "None found.", ""]
         for item in found:
-            lines += _finding(item, claims, docs)
-    lines += _agreements_documents_aliases(data)
-    lines += _run(data["run"])
+            lines += _finding(item, claims, docs, labels)
+    lines += _agreements_documents_aliases(data, labels)
+    lines += _run(data, labels)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _finding(item: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any]) -> list[str]:
+def _finding(item: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any],
+             labels: dict[str, DocLabel]) -> list[str]:
     review = item.get("review")
     state = ("not reviewed" if review is None else
              _text(f"{review['verdict']} by {review['by']} on {review['at']}"
@@ -82,28 +91,34 @@ def _finding(item: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any])
     lines += [f"- also found: {_text(also)}" for also in item.get("also", [])]
     if item.get("also"):
         lines.append("")
-    for n, side in enumerate(item["sides"], start=1):
-        lines.append(f"- **Side {n}: {_text(side['position'])}**")
+    for n, side in enumerate(item["sides"]):
+        lines.append(f"- **{side_label(n)}: {_text(side['position'])}**")
         for cid in distinct_spans(side["claim_ids"], claims):
             claim = claims[cid]
             who = _text(" → ".join(claim["attributed_to"]) or "unattributed")
-            lines.append(f"  - “{_text(claim['text'])}” — {_doc_label(docs[claim['doc_id']])}"
+            cited = _doc_label(docs[claim["doc_id"]], labels[claim["doc_id"]])
+            lines.append(f"  - “{_text(claim['text'])}” — {cited}"
                          f" ({_code(claim['doc_id'])} {claim['start']}–{claim['end']},"
                          f" {who}, {_text(claim['stance'])})")
     return lines + [""]
 
 
-def _agreements_documents_aliases(data: dict[str, Any]) -> list[str]:
+def _agreements_documents_aliases(data: dict[str, Any], labels: dict[str, DocLabel]) -> list[str]:
     lines: list[str] = []
     if data["corroborations"]:
         lines += ["## What the sources agree on", ""]
         lines += [f"- {_text(item['statement'])} ({_support(item)})" for item in data["corroborations"]]
         lines.append("")
     lines += ["## Documents", ""]
+    hint = meta_hint(data["documents"], labels)
+    if hint:  # once, not per document
+        lines += [f"{_text(hint.lead)} {_code(hint.command)} {_text(hint.tail)}", ""]
     for doc in data["documents"]:
-        title = doc.get("title") or doc["id"]
-        lines += [f"### {_text(title)}", "", f"{_code(doc['id'])} — {_doc_label(doc)}", "",
-                  _text(doc.get("summary") or "(no summary)"), ""]
+        label = labels[doc["id"]]
+        outlet = label.name if label.named else "outlet unknown"
+        lines += [f"### {_text(label.heading)}", "",
+                  f"{_code(doc['id'])} — {_text(outlet)}, {_text(doc.get('published') or 'date unknown')}",
+                  "", _text(doc.get("summary") or "(no summary)"), ""]
     if data["entities"]:
         lines += ["## Aliases", "", "| entity | also written as |", "|---|---|"]
         lines += [f"| {_cell(_text(entity['name']))} | {_cell(_text(', '.join(entity['aliases'])))} |"
@@ -112,7 +127,8 @@ def _agreements_documents_aliases(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _run(run: dict[str, Any]) -> list[str]:
+def _run(data: dict[str, Any], labels: dict[str, DocLabel]) -> list[str]:
+    run = data["run"]
     lines = ["## Run", "", f"- model requested: {_text(run['model'])}; answered by: "
              f"{_text(', '.join(run['answered_by']) or 'none')}",
              f"- model requests: {run['usage']['requests']} ({run['usage']['prompt_tokens']} prompt"
@@ -123,9 +139,11 @@ def _run(run: dict[str, Any]) -> list[str]:
              + ")",
              f"- conflicts set aside as compatible: {len(run['suppressed_as_compatible'])}",
              f"- story-level quotes not found in their source: {len(run['ungrounded_dropped'])}"]
-    if run.get("unresolved_times"):
+    touching, rest = split_unresolved_times(data)
+    if touching or rest:
         lines.append(f"- time expressions that could not be placed on a calendar: "
-                     f"{len(run['unresolved_times'])} (see below)")
+                     f"{len(touching) + len(rest)} ({len(touching)} in claims a finding compares"
+                     + (", listed below)" if touching else ")"))
     lines += [f"- incomplete: {_text(f['stage'])} {_text(f['item'])}: {_text(f['message'])}"
               for f in run["failures"]]
     review = run.get("review")
@@ -136,10 +154,25 @@ def _run(run: dict[str, Any]) -> list[str]:
                   f"{_text(entry['by'])}): its evidence is no longer in the documents"
                   for entry in review["stale"]]
     lines += [f"- input skipped: {_text(problem['message'])}" for problem in run["load_problems"]]
-    if run.get("unresolved_times"):
-        lines += ["", "### Times not resolved", "", "| document | expression | why |", "|---|---|---|"]
-        lines += [f"| {_cell(_code(t['doc_id']))} | {_cell(_text(t['text']))} | "
-                  f"{_cell(_text(t['reason']))} |" for t in run["unresolved_times"]]
+    return lines + _unresolved_times(data, labels, touching, rest)
+
+
+def _unresolved_times(data: dict[str, Any], labels: dict[str, DocLabel], touching: list[dict[str, Any]],
+                      rest: list[dict[str, Any]]) -> list[str]:
+    """Only the times a finding compares are listed: the others cannot change a finding."""
+    if not touching and not rest:
+        return []
+    lines = ["", "### Times not resolved", ""]
+    if touching:
+        findings = compared_claims(data)
+        lines += ["| document | expression | why | finding |", "|---|---|---|---|"]
+        lines += [f"| {_cell(_text(labels[t['doc_id']].key if t['doc_id'] in labels else t['doc_id']))} | "
+                  f"{_cell(_text(t['text']))} | {_cell(_text(t['reason']))} | "
+                  f"{_cell(', '.join(_code(f) for f in dict.fromkeys(findings[t['claim_id']])))} |"
+                  for t in touching]
+        lines.append("")
+    if rest:
+        lines.append(f"{len(rest)} more in claims no finding compares (report.json lists them all).")
     return lines
 
 

@@ -261,7 +261,8 @@ def test_findings_read_disputes_first_then_by_severity_with_their_evidence(page)
     for expected in ("dispute", "temporal", "high", "f-dates", DISPUTE["explanation"],
                      "The bridge closes on 3 March", "The bridge closes on 10 March",
                      "Daily Ledger", "2024-10-25", "the article → the mayor", "quoted",
-                     "Evening <Post>", "date unknown", "d-blog", "Also found: " + DISPUTE["also"][0]):
+                     # the blog has no outlet, URL or title: it is cited by its short label
+                     "Evening <Post>", "date unknown", "D3,", "Also found: " + DISPUTE["also"][0]):
         assert expected in dispute, expected
     assert "opinion against fact" not in dispute
     assert "opinion against fact" in by_id(root, "finding-f-budget")[0].text()
@@ -276,15 +277,29 @@ def test_the_brief_names_the_most_serious_findings_first(page):
     assert page.index('id="brief"') < page.index('id="findings"')
 
 
-def test_the_matrix_says_who_asserts_denies_or_is_silent(page):
+def matrix_rows(page: str) -> dict[str, list[str]]:
     matrix = parse(page).find_all("table", class_="matrix")[0]
-    rows = {r.find_all("td")[0].text(): [td.text() for td in r.find_all("td")[1:]]
+    return {r.find_all("td")[0].text(): [td.text() for td in r.find_all("td")[1:]]
             for r in matrix.find_all("tr") if r.find_all("td")}
+
+
+def test_the_matrix_says_who_asserts_denies_or_is_silent(page):
+    rows = matrix_rows(page)
     assert rows["Side A: The bridge closes on 3 March"] == ["quotes / asserts", "silent", "asserts"]
     assert rows["Side B: The bridge closes on 10 March"] == ["silent", "alleges", "silent"]
-    assert rows["Side A: Officials deny a link to the budget dispute"] == ["denies", "silent", "silent"]
+    # Issue 16: the wire reports the officials' denial, it does not deny anything itself (this
+    # row read "denies" before); likewise the blog reports what the council confirmed.
+    assert rows["Side A: Officials deny a link to the budget dispute"] == ["reports a denial", "silent",
+                                                                           "silent"]
     agreed = next(k for k in rows if k.startswith("Repairs will last six weeks."))
-    assert rows[agreed] == ["asserts", "silent", "asserts"] and "2 independent sources" in agreed
+    assert rows[agreed] == ["asserts", "silent", "reports a claim"] and "2 independent sources" in agreed
+
+
+def test_the_matrix_says_denies_only_for_an_outlets_own_denial(report):
+    own = {**report, "claims": [{**c, "attributed_to": ["the article"]} if c["id"] == "c-a4" else c
+                                for c in report["claims"]]}
+    rows = matrix_rows(render_html(Report(own, TEXTS)))
+    assert rows["Side A: Officials deny a link to the budget dispute"] == ["denies", "silent", "silent"]
 
 
 def test_summaries_aliases_and_the_run_are_shown(page):
@@ -445,3 +460,95 @@ def test_a_consolidated_dispute_shows_what_else_was_found(report):
     report["contradictions"][0]["also"] = ["The same two disagree about <the date>."]
     page = render_html(Report(report, TEXTS))
     assert "Also found: The same two disagree about &lt;the date&gt;." in page
+
+
+# --- layout, measured in the browser -------------------------------------------------------------
+
+# Writes what the page looks like to the reader into <pre id="probe"> as JSON, for --dump-dom.
+LAYOUT_PROBE = """<script>(function () {
+  var width = document.documentElement.clientWidth, overflow = [], broken = [];
+  function scrolls(el) {
+    for (var p = el.parentElement; p; p = p.parentElement) {
+      var x = getComputedStyle(p).overflowX;
+      if (x === "auto" || x === "scroll") { return true; }
+    }
+    return false;
+  }
+  document.querySelectorAll("body *").forEach(function (el) {
+    var box = el.getBoundingClientRect();
+    if (box.width && (box.right > width + 0.5 || box.left < -0.5) && !scrolls(el)) {
+      overflow.push(el.tagName + "." + el.className + " " + (el.textContent || "").slice(0, 40));
+    }
+  });
+  document.querySelectorAll(".ident, table.matrix th.source .meta").forEach(function (el) {
+    var range = document.createRange(), lines = {};
+    range.selectNodeContents(el);
+    Array.prototype.forEach.call(range.getClientRects(), function (r) { lines[Math.round(r.top)] = 1; });
+    if (Object.keys(lines).length > 1) { broken.push(el.textContent); }
+  });
+  function paint(el) { return getComputedStyle(el).backgroundColor; }
+  var marks = Array.prototype.slice.call(document.querySelectorAll("#texts mark[data-claim]"));
+  var before = marks.map(paint);
+  document.getElementById("show-claims").checked = true;
+  var after = marks.map(paint);
+  var probe = parent.document.createElement("pre");
+  probe.id = "probe";
+  probe.textContent = JSON.stringify({width: width, scrollWidth: document.documentElement.scrollWidth,
+    overflow: overflow, broken: broken, idents: document.querySelectorAll(".ident").length,
+    finding: marks.map(function (m) { return m.classList.contains("in-finding"); }),
+    before: before, after: after});
+  parent.document.body.appendChild(probe);
+})();</script></body>"""
+
+
+def measure(tmp_path: Path, page: str, width: int) -> dict[str, Any]:
+    """The probe's findings on `page` shown `width` CSS pixels wide. Desktop Chromium will not
+    make a window narrower than 500 px, so the page is shown in a frame that wide (srcdoc: the
+    frame shares the wrapper's origin, so the probe can report to it)."""
+    import json
+    from html import escape
+    framed = (f'<!DOCTYPE html><html><body style="margin:0"><iframe style="width:{width}px;height:900px;'
+              f'border:0" srcdoc="{escape(page.replace("</body>", LAYOUT_PROBE), quote=True)}">'
+              "</iframe></body></html>")
+    html = tmp_path / "framed.html"
+    html.write_text(framed, encoding="utf-8")
+    result = run_chromium(tmp_path, "--hide-scrollbars", f"--window-size={max(width, 500) + 20},1000",
+                          "--dump-dom", html.as_uri())
+    probe = by_id(parse(result.stdout), "probe")
+    assert probe, result.stderr[-2000:]
+    return json.loads(probe[0].text())
+
+
+@pytest.fixture(scope="module")
+def sample_page() -> str:
+    if not SAMPLE_CASSETTE.exists():
+        pytest.skip("no recorded sample story")
+    from checker import check
+    from checker.settings import Settings
+    return check([CORPUS], settings=Settings(mode="replay"), cassette=SAMPLE_CASSETTE).to_html()
+
+
+def transparent(colour: str) -> bool:
+    return colour in ("transparent", "rgba(0, 0, 0, 0)")
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("which", ["sample story", "hostile fixture"])
+def test_at_420_px_nothing_overflows_outside_a_scroll_box_and_no_identifier_breaks(
+        tmp_path, sample_page, page, which):
+    layout = measure(tmp_path, sample_page if which == "sample story" else page, 420)
+    assert layout["width"] <= 420
+    assert layout["overflow"] == [], "these stick out of the screen"
+    assert layout["scrollWidth"] <= layout["width"], "the page itself scrolls sideways"
+    assert layout["idents"] > 0 and layout["broken"] == [], "identifiers broken across lines"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_finding_evidence_is_painted_and_other_claims_only_when_asked(tmp_path, sample_page):
+    layout = measure(tmp_path, sample_page, 1400)
+    painted = [not transparent(c) for c in layout["before"]]
+    assert any(layout["finding"]) and not all(layout["finding"])
+    assert painted == layout["finding"], "only the evidence of findings is painted at first"
+    assert not any(transparent(c) for c in layout["after"]), "'highlight every claim' paints them all"

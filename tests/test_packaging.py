@@ -34,3 +34,19 @@ def test_wheel_ships_prompts_and_schemas_and_the_installed_package_uses_them(tmp
     assert Path(location) == site / "checker" / "prompts"
     from checker.prompts import load_prompt
     assert version == load_prompt("verify_candidates").version  # same text, same version
+
+
+def test_wheel_ships_the_page_template_and_the_installed_package_renders_with_it(tmp_path):
+    wheel = build_wheel(tmp_path / "dist")
+    assert "checker/templates/report.html" in zipfile.ZipFile(wheel).namelist()
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = ("import checker.render_html as r; from checker.report import Report; "
+             "data = {'documents': [], 'claims': [], 'entities': [], 'contradictions': [], "
+             "'corroborations': [], 'run': {'failures': []}}; "
+             "page = r.render_html(Report(data)); print(r.__file__); print(page.count('<html'))")
+    # Only the unpacked wheel and the interpreter's own site-packages (jinja2): not the source tree.
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(site), "PATH": ""}, check=True)
+    location, pages = result.stdout.split()
+    assert Path(location).parent == site / "checker" and pages == "1"
