@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -130,3 +132,25 @@ def test_a_wait_the_provider_asks_for_is_shown_in_a_log(tmp_path, monkeypatch, c
     err = capsys.readouterr().err
     assert code == 0
     assert "rate-limited by the provider, resuming in 1 s" in err.splitlines()
+
+
+def test_python_dash_m_checker_is_the_checker_command(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "checker", "report", str(CORPUS), *REPLAY,
+                           "--out", str(out), "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["contradictions"] > 0
+    assert {p.name for p in out.iterdir()} >= {"report.json", "report.md", "report.html"}
+    done = subprocess.run([sys.executable, "-m", "checker", "report", str(tmp_path / "missing")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("checker: error: ")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_out_that_is_a_file_is_one_line_exit_2_before_anything_runs(tmp_path, capsys):
+    target = tmp_path / "report"
+    target.write_text("an editor's notes, not a folder")
+    code, out, err = run(capsys, "report", str(CORPUS), "--cassette", str(SAMPLE_CASSETTE),
+                         "--mode", "replay", "--out", str(target))
+    assert code == 2 and out == ""
+    assert err == f"checker: error: --out {target} is a file; reports go into a folder\n"
+    assert target.read_text() == "an editor's notes, not a folder"
