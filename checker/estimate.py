@@ -85,9 +85,11 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
                  prices: Mapping[str, tuple[float, float]] | None = None) -> Estimate:
     """Walk the run as far as recorded answers allow, count exactly, extrapolate the rest."""
     stages: dict[str, StageEstimate] = {}
+    stopped = False
     try:
         run(documents, gateway, collect_misses=True)
     except AnswersPending as pending:
+        stopped = True
         for request in pending.requests:
             _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], {})
     entries = [gateway.cassette.get(key) for key in gateway.answers_used]
@@ -95,7 +97,7 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
     recorded = {key: answer.usage.completion_tokens for key, answer in gateway.answers_used.items()}
     for request in used:
         _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], recorded)
-    if "verify" not in stages:  # the run stops before verifying: extrapolate that stage
+    if stopped and "verify" not in stages:  # the run stops before verifying: extrapolate it
         article_tokens = sum(count_tokens(d.text) for d in documents)
         prompt = math.ceil(article_tokens * VERIFY_PROMPT_PER_ARTICLE_TOKEN)
         stages["verify"] = StageEstimate(
