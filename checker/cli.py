@@ -22,6 +22,7 @@ from .api import check_with, gather_documents
 from .batch import export_requests, import_answers, read_pending
 from .cassette import Cassette
 from .cli_review import cmd_review, say
+from .corpus_folder import default_cassette, default_review
 from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
 from .estimate import estimate_run
 from .gateway import Gateway
@@ -36,7 +37,9 @@ from .types import SEVERITIES
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", help="files, folders, globs or .jsonl feeds")
-    parser.add_argument("--cassette", help="recorded answers (JSONL); default: OUT/cassette.jsonl")
+    parser.add_argument("--cassette", help="recorded answers (JSONL); default: "
+                        ".checker/cassette.jsonl in the corpus folder (the first folder named, "
+                        "else the first file's folder, else the current folder)")
     parser.add_argument("--model", help="model name (CHECKER_MODEL; default gpt-4o-mini)")
     parser.add_argument("--base-url", help="OpenAI-compatible server (OPENAI_BASE_URL)")
     parser.add_argument("--manifest", help="JSON sidecar with per-document metadata")
@@ -63,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding at or above "
                         "this severity is reported (a CI gate)")
     report.add_argument("--review", help="review file (TOML); default: review.toml in the "
-                        "corpus folder when one folder is given")
+                        "corpus folder, when there is one")
     report.add_argument("--show-dismissed", action="store_true",
                         help="include findings an editor dismissed")
     report.add_argument("--fail-on-new", action="store_true", help="exit 1 only for findings "
@@ -183,10 +186,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"warning: {problem.message}", file=sys.stderr)
     review_file = _review_file(args)  # read now: a bad one should cost no model call either
     review_entries = read_review(review_file) if review_file is not None else []
-    cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    cassette = _cassette(args)
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
-    gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
+    gateway = Gateway(settings=settings, cassette=cassette,
+                      rerecord_hint=_rerecord_hint(args, cassette))
     progress = _progress(args.quiet, gateway.pacer)
     report = asyncio.run(_checked(
         gateway, documents, settings=settings, problems=problems, progress=progress,
@@ -247,16 +251,19 @@ def _output_folder(name: str) -> Path:
 def _review_file(args: argparse.Namespace) -> Path | None:
     if args.review:
         return Path(args.review)
-    if len(args.inputs) == 1 and Path(args.inputs[0]).is_dir():
-        candidate = Path(args.inputs[0]) / "review.toml"
-        return candidate if candidate.exists() else None
-    return None
+    candidate = default_review(args.inputs)
+    return candidate if os.path.lexists(candidate) else None
+
+
+def _cassette(args: argparse.Namespace) -> Cassette:
+    """--cassette, else the corpus folder's: never inside --out, which users delete freely."""
+    return Cassette(args.cassette or default_cassette(args.inputs))
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
     documents, problems = _documents(args, settings)
-    gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
+    gateway = Gateway(settings=settings, cassette=_cassette(args))  # never records: replay mode
     prices = None
     if args.prices:
         try:
@@ -284,9 +291,8 @@ async def _checked(gateway: Gateway, documents: Sequence[Document], **options: A
         return await check_with(gateway, documents, **options)
 
 
-def _rerecord_hint(args: argparse.Namespace) -> str:
+def _rerecord_hint(args: argparse.Namespace, cassette: Cassette) -> str:
     inputs = " ".join(args.inputs)
-    cassette = args.cassette or "CASSETTE"
     return (f"`checker report {inputs} --cassette {cassette} --mode record` with OPENAI_API_KEY set, "
             f"or `checker export {inputs} --cassette {cassette} --out requests.jsonl`, answer it, "
             f"then `checker import ANSWERS.jsonl --cassette {cassette}` (see fixtures/README.md)")
@@ -295,7 +301,8 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
     documents, problems = _documents(args, settings)
-    cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
+    cassette = _cassette(args)
+    cassette.check_writable()  # the exported requests are remembered beside it
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
         run(documents, gateway, collect_misses=True, load_problems=problems)
