@@ -39,7 +39,8 @@ def test_deleting_the_report_folder_keeps_every_recorded_answer(tmp_path, monkey
     monkeypatch.delenv("OPENAI_BASE_URL")  # the server is gone: every answer must come from the tape
     assert main(["report", str(corpus), "--mode", "replay", "--out", str(out), "--quiet"]) == 0
     replayed = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert replayed["claims"] == recorded["claims"] and replayed["contradictions"] == recorded["contradictions"]
+    for part in ("claims", "contradictions", "corroborations"):
+        assert replayed[part] == recorded[part]
 
 
 def test_export_remembers_its_requests_in_the_default_cassettes_folder(tmp_path, capsys):
