@@ -31,7 +31,7 @@ from .pacing import Pacer, PaceStatus
 from .pipeline import Progress, run
 from .report import Report, failure_summary
 from .review import VERDICTS, read_review, tripping
-from .settings import MODES, Settings, reviewer_name
+from .settings import MODES, Settings
 from .types import SEVERITIES
 
 
@@ -98,9 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("action", choices=["list", "set", "baseline"])
     review.add_argument("finding", nargs="?", help="finding id (for set)")
     review.add_argument("--report", default="report/report.json", help="report.json to review")
-    review.add_argument("--review", required=True, help="review file (TOML), created if missing")
+    review.add_argument("--review", help="review file (TOML), created if missing; default: "
+                        "review.toml in the --corpus folder, else the one the report used")
+    review.add_argument("--corpus", nargs="+", metavar="INPUT", help="the articles the report "
+                        "checked, as given to `checker report`: finds their review.toml")
     review.add_argument("--verdict", choices=VERDICTS)
-    review.add_argument("--by", default=reviewer_name(), help="reviewer (CHECKER_REVIEWER or login)")
+    review.add_argument("--by", help="reviewer (default: CHECKER_REVIEWER, else git's user.name, "
+                        "else the login name)")
     review.add_argument("--note", default="")
     review.add_argument("--json", action="store_true")
 
