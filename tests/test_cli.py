@@ -81,6 +81,48 @@ def test_estimate_without_answers_counts_extraction_and_survey_and_extrapolates_
     assert not (tmp_path / "none.jsonl").exists()  # estimating never records anything
 
 
+def recorded_completion() -> dict[str, int]:
+    """The sample's recorded completion tokens per stage."""
+    stages = {"extract_claims": "extract", "survey_story": "survey", "verify_candidates": "verify"}
+    out: dict[str, int] = {}
+    for line in SAMPLE_CASSETTE.read_text().splitlines():
+        entry = json.loads(line)
+        stage = stages[entry["request"]["prompt"].split("@")[0]]
+        out[stage] = out.get(stage, 0) + entry["response"]["usage"]["completion_tokens"]
+    return out
+
+
+def test_estimated_answers_follow_the_documents_tokens_within_five_percent(capsys, tmp_path):
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tmp_path / "none.jsonl"),
+                       "--json")
+    estimate, recorded = json.loads(out), recorded_completion()
+    for stage in estimate["stages"]:  # extraction and survey guessed per request, verify extrapolated
+        actual = recorded[stage["stage"]]
+        assert abs(stage["completion_tokens"] - actual) / actual < 0.05, stage
+    total = sum(recorded.values())
+    assert abs(estimate["completion_tokens"] - total) / total < 0.05
+    # The system text says nothing about the answer's length: a longer one changes no guess.
+    from checker.estimate import completion_guess
+    from checker.model import ModelRequest
+    short = ModelRequest(model="m", messages=(("system", "Be brief."), ("user", "word " * 300)),
+                         schema_id="extract_claims", prompt="extract_claims@v1")
+    long = ModelRequest(model="m", messages=(("system", "Rules. " * 2000), ("user", "word " * 300)),
+                        schema_id="extract_claims", prompt="extract_claims@v1")
+    assert completion_guess(short) == completion_guess(long) > 0
+
+
+def test_estimate_with_the_reading_recorded_renders_verification_and_guesses_its_answers(
+        capsys, tmp_path):
+    tape = tmp_path / "reading.jsonl"
+    tape.write_text("".join(line + "\n" for line in SAMPLE_CASSETTE.read_text().splitlines()
+                            if "verify_candidates@" not in json.loads(line)["request"]["prompt"]))
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tape), "--json")
+    verify = {s["stage"]: s for s in json.loads(out)["stages"]}["verify"]
+    actual = recorded_completion()["verify"]
+    assert code == 0 and verify["exact"] and verify["calls"] == 6
+    assert abs(verify["completion_tokens"] - actual) / actual < 0.05
+
+
 def test_estimate_takes_a_price_table(tmp_path, capsys):
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps({"gpt-4o-mini": [1000.0, 0.0]}))
