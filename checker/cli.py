@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
-import math
 import os
 import sys
 import tempfile
@@ -21,14 +21,14 @@ from . import __version__
 from .api import check_with, gather_documents
 from .batch import export_requests, import_answers, read_pending
 from .cassette import Cassette
+from .cli_progress import RunProgress
 from .cli_review import cmd_review, say
 from .corpus_folder import default_cassette, default_review
 from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
 from .estimate import estimate_run
 from .gateway import Gateway
 from .load import Document, LoadProblem
-from .pacing import Pacer, PaceStatus
-from .pipeline import Progress, run
+from .pipeline import run
 from .report import Report, failure_summary
 from .review import VERDICTS, read_review, tripping
 from .settings import MODES, Settings
@@ -138,49 +138,6 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
 
-def progress_line(counts: dict[str, tuple[int, int]], pace: PaceStatus | None) -> str:
-    """extract 3/5 · judge 0/27 · 19 req/s · rate-limited, resuming in 2 s"""
-    parts = [f"{name} {done}/{total}" for name, (done, total) in counts.items()]
-    if pace is not None and pace.requests_per_second >= 0.1:
-        parts.append(f"{pace.requests_per_second:.2g} req/s" if pace.requests_per_second < 10
-                     else f"{pace.requests_per_second:.0f} req/s")
-    if pace is not None and pace.resume_in >= 0.5:
-        parts.append(f"rate-limited, resuming in {math.ceil(pace.resume_in)} s")
-    return " · ".join(parts)
-
-
-def _progress(quiet: bool, pacer: Pacer | None = None) -> Progress | None:
-    """One status line on stderr, every stage's count side by side and the pace of model calls:
-    extract 3/5 · judge 0/27 · 19 req/s. A log (not a terminal) gets a line per finished
-    stage and per wait of a second or more that the provider asked for."""
-    if quiet:
-        return None
-    counts: dict[str, tuple[int, int]] = {}
-
-    live = sys.stderr.isatty()
-
-    def pace() -> PaceStatus | None:
-        return pacer.status() if pacer is not None else None
-
-    def show(stage: str, done: int, total: int) -> None:
-        counts[stage] = (done, total)
-        if live:
-            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
-        elif done == total:  # a log, not a terminal: one line per finished stage
-            print(f"{stage}: {done}/{total} done", file=sys.stderr, flush=True)
-
-    def held(seconds: float) -> None:
-        if live:
-            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
-        elif seconds >= 1:
-            print(f"rate-limited by the provider, resuming in {math.ceil(seconds)} s",
-                  file=sys.stderr, flush=True)
-
-    if pacer is not None:
-        pacer.on_hold = held
-    return show
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
@@ -195,14 +152,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette,
                       rerecord_hint=_rerecord_hint(args, cassette))
-    progress = _progress(args.quiet, gateway.pacer)
-    report = asyncio.run(_checked(
-        gateway, documents, settings=settings, problems=problems, progress=progress,
-        batch=args.batch, review=review_entries if review_file is not None else None,
-        review_source=str(review_file or ""), show_dismissed=args.show_dismissed,
-        notify=lambda line: print(f"batch: {line}", file=sys.stderr)))
-    if not args.quiet and sys.stderr.isatty():
-        print(file=sys.stderr)  # end the progress line
+    progress = None if args.quiet else RunProgress(live=sys.stderr.isatty(), pacer=gateway.pacer)
+    with progress or contextlib.nullcontext():  # a live display is closed however the run ends
+        report = asyncio.run(_checked(
+            gateway, documents, settings=settings, problems=problems, progress=progress,
+            batch=args.batch, review=review_entries if review_file is not None else None,
+            review_source=str(review_file or ""), show_dismissed=args.show_dismissed,
+            notify=lambda line: print(f"batch: {line}", file=sys.stderr)))
     written = report.write(out)
     outputs = [str(p) for p in written]
     summary = {"outputs": outputs, "documents": len(documents),

@@ -11,8 +11,7 @@ from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
 from oai_server import FakeOpenAI, error
 
 from checker.api import gather_documents
-from checker.cli import _metadata, main, progress_line
-from checker.pacing import PaceStatus
+from checker.cli import _metadata, main
 
 REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
 
@@ -151,14 +150,6 @@ def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(
     assert (doc.published, doc.source, doc.origins["published"]) == (date(2022, 10, 11), "CNN", "cli")
     code, _, err = run(capsys, "estimate", str(CORPUS), "--meta", "003.colour=red")
     assert code == 2 and "expected DOC.FIELD=VALUE" in err and err.count("\n") == 1
-
-
-def test_progress_shows_the_pace_and_any_wait():
-    counts = {"extract": (100, 100), "judge": (40, 106)}
-    assert progress_line(counts, PaceStatus(19.2, 1.6)) == \
-        "extract 100/100 · judge 40/106 · 19 req/s · rate-limited, resuming in 2 s"
-    assert progress_line(counts, PaceStatus(2.5, 0.0)) == "extract 100/100 · judge 40/106 · 2.5 req/s"
-    assert progress_line({"extract": (1, 3)}, None) == "extract 1/3"  # nothing sent: no pace
 
 
 def test_a_wait_the_provider_asks_for_is_shown_in_a_log(tmp_path, monkeypatch, capsys):
