@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .bounded import json_loads
-from .corpus_folder import default_review
+from .corpus_folder import default_review, is_named_elsewhere
 from .errors import EXIT_OK, InputError
 from .review import baseline, read_review, set_verdict, write_review
 from .settings import reviewer_name
@@ -72,6 +73,11 @@ def review_file(args: argparse.Namespace, report: dict[str, Any]) -> Path:
     if args.review:
         return Path(args.review)
     if args.corpus:
+        missing = [item for item in args.corpus if not is_named_elsewhere(item)
+                   and not os.path.lexists(item)]
+        if missing:  # a typo must not put the verdicts in some other folder's review.toml
+            raise InputError(f"--corpus {missing[0]}: no such file or folder", path=missing[0],
+                             reason="usage")
         return default_review(args.corpus)
     used = report["run"].get("review", {}).get("file") if isinstance(report.get("run"), dict) else None
     if isinstance(used, str) and used and Path(used).is_file():

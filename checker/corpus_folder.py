@@ -26,6 +26,12 @@ def corpus_folder(inputs: Sequence[str | os.PathLike[str]]) -> Path:
     return Path(".")
 
 
+def is_named_elsewhere(item: str | os.PathLike[str]) -> bool:
+    """stdin, a URL or a glob: an input that is no path in a folder of its own."""
+    text = str(item)
+    return text == "-" or "://" in text or any(c in text for c in "*?[")
+
+
 def default_cassette(inputs: Sequence[str | os.PathLike[str]]) -> Path:
     """`<corpus folder>/.checker/cassette.jsonl`: the answers a run records when not told where."""
     return corpus_folder(inputs) / STATE_FOLDER / CASSETTE_NAME

@@ -295,3 +295,16 @@ def test_the_reviewer_defaults_to_gits_user_name(corpus, tmp_path, capsys, monke
     assert main(["review", "set", first, "--verdict", "confirmed", "--report",
                  str(out / "report.json"), "--corpus", str(corpus)]) == 0
     assert read_review(corpus / "review.toml")[0].by == "Ann Editor"
+
+
+def test_a_corpus_that_does_not_exist_is_one_line_not_a_review_file_elsewhere(tmp_path, capsys,
+                                                                              monkeypatch):
+    out = tmp_path / "out"
+    main(report_cmd(CORPUS, out))
+    first = load(out)["contradictions"][0]["id"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["review", "set", first, "--verdict", "confirmed", "--by", "ed",
+                 "--report", str(out / "report.json"), "--corpus", "artciles/"]) == 2
+    err = capsys.readouterr().err
+    assert err == "checker: error: --corpus artciles/: no such file or folder\n"
+    assert not (tmp_path / "review.toml").exists()
