@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
-import math
 import os
 import sys
 import tempfile
@@ -21,22 +21,25 @@ from . import __version__
 from .api import check_with, gather_documents
 from .batch import export_requests, import_answers, read_pending
 from .cassette import Cassette
+from .cli_progress import RunProgress
 from .cli_review import cmd_review, say
+from .corpus_folder import default_cassette, default_review
 from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
 from .estimate import estimate_run
 from .gateway import Gateway
 from .load import Document, LoadProblem
-from .pacing import Pacer, PaceStatus
-from .pipeline import Progress, run
+from .pipeline import run
 from .report import Report, failure_summary
 from .review import VERDICTS, read_review, tripping
-from .settings import MODES, Settings, reviewer_name
+from .settings import MODES, Settings
 from .types import SEVERITIES
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", help="files, folders, globs or .jsonl feeds")
-    parser.add_argument("--cassette", help="recorded answers (JSONL); default: OUT/cassette.jsonl")
+    parser.add_argument("--cassette", help="recorded answers (JSONL); default: "
+                        ".checker/cassette.jsonl in the corpus folder (the first folder named, "
+                        "else the first file's folder, else the current folder)")
     parser.add_argument("--model", help="model name (CHECKER_MODEL; default gpt-4o-mini)")
     parser.add_argument("--base-url", help="OpenAI-compatible server (OPENAI_BASE_URL)")
     parser.add_argument("--manifest", help="JSON sidecar with per-document metadata")
@@ -63,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding at or above "
                         "this severity is reported (a CI gate)")
     report.add_argument("--review", help="review file (TOML); default: review.toml in the "
-                        "corpus folder when one folder is given")
+                        "corpus folder, when there is one")
     report.add_argument("--show-dismissed", action="store_true",
                         help="include findings an editor dismissed")
     report.add_argument("--fail-on-new", action="store_true", help="exit 1 only for findings "
@@ -95,9 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("action", choices=["list", "set", "baseline"])
     review.add_argument("finding", nargs="?", help="finding id (for set)")
     review.add_argument("--report", default="report/report.json", help="report.json to review")
-    review.add_argument("--review", required=True, help="review file (TOML), created if missing")
+    review.add_argument("--review", help="review file (TOML), created if missing; default: "
+                        "review.toml in the --corpus folder, else the one the report used")
+    review.add_argument("--corpus", nargs="+", metavar="INPUT", help="the articles the report "
+                        "checked, as given to `checker report`: finds their review.toml")
     review.add_argument("--verdict", choices=VERDICTS)
-    review.add_argument("--by", default=reviewer_name(), help="reviewer (CHECKER_REVIEWER or login)")
+    review.add_argument("--by", help="reviewer (default: CHECKER_REVIEWER, else git's user.name, "
+                        "else the login name)")
     review.add_argument("--note", default="")
     review.add_argument("--json", action="store_true")
 
@@ -131,49 +138,6 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return Settings.from_env(model=args.model, base_url=args.base_url, **extra)
 
 
-def progress_line(counts: dict[str, tuple[int, int]], pace: PaceStatus | None) -> str:
-    """extract 3/5 · judge 0/27 · 19 req/s · rate-limited, resuming in 2 s"""
-    parts = [f"{name} {done}/{total}" for name, (done, total) in counts.items()]
-    if pace is not None and pace.requests_per_second >= 0.1:
-        parts.append(f"{pace.requests_per_second:.2g} req/s" if pace.requests_per_second < 10
-                     else f"{pace.requests_per_second:.0f} req/s")
-    if pace is not None and pace.resume_in >= 0.5:
-        parts.append(f"rate-limited, resuming in {math.ceil(pace.resume_in)} s")
-    return " · ".join(parts)
-
-
-def _progress(quiet: bool, pacer: Pacer | None = None) -> Progress | None:
-    """One status line on stderr, every stage's count side by side and the pace of model calls:
-    extract 3/5 · judge 0/27 · 19 req/s. A log (not a terminal) gets a line per finished
-    stage and per wait of a second or more that the provider asked for."""
-    if quiet:
-        return None
-    counts: dict[str, tuple[int, int]] = {}
-
-    live = sys.stderr.isatty()
-
-    def pace() -> PaceStatus | None:
-        return pacer.status() if pacer is not None else None
-
-    def show(stage: str, done: int, total: int) -> None:
-        counts[stage] = (done, total)
-        if live:
-            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
-        elif done == total:  # a log, not a terminal: one line per finished stage
-            print(f"{stage}: {done}/{total} done", file=sys.stderr, flush=True)
-
-    def held(seconds: float) -> None:
-        if live:
-            print(f"\r{progress_line(counts, pace())}\033[K", end="", file=sys.stderr, flush=True)
-        elif seconds >= 1:
-            print(f"rate-limited by the provider, resuming in {math.ceil(seconds)} s",
-                  file=sys.stderr, flush=True)
-
-    if pacer is not None:
-        pacer.on_hold = held
-    return show
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
@@ -183,18 +147,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"warning: {problem.message}", file=sys.stderr)
     review_file = _review_file(args)  # read now: a bad one should cost no model call either
     review_entries = read_review(review_file) if review_file is not None else []
-    cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    cassette = _cassette(args)
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
-    gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
-    progress = _progress(args.quiet, gateway.pacer)
-    report = asyncio.run(_checked(
-        gateway, documents, settings=settings, problems=problems, progress=progress,
-        batch=args.batch, review=review_entries if review_file is not None else None,
-        review_source=str(review_file or ""), show_dismissed=args.show_dismissed,
-        notify=lambda line: print(f"batch: {line}", file=sys.stderr)))
-    if not args.quiet and sys.stderr.isatty():
-        print(file=sys.stderr)  # end the progress line
+    gateway = Gateway(settings=settings, cassette=cassette,
+                      rerecord_hint=_rerecord_hint(args, cassette))
+    progress = None if args.quiet else RunProgress(live=sys.stderr.isatty(), pacer=gateway.pacer)
+    with progress or contextlib.nullcontext():  # a live display is closed however the run ends
+        report = asyncio.run(_checked(
+            gateway, documents, settings=settings, problems=problems, progress=progress,
+            batch=args.batch, review=review_entries if review_file is not None else None,
+            review_source=str(review_file or ""), show_dismissed=args.show_dismissed,
+            notify=lambda line: print(f"batch: {line}", file=sys.stderr)))
     written = report.write(out)
     outputs = [str(p) for p in written]
     summary = {"outputs": outputs, "documents": len(documents),
@@ -247,16 +211,19 @@ def _output_folder(name: str) -> Path:
 def _review_file(args: argparse.Namespace) -> Path | None:
     if args.review:
         return Path(args.review)
-    if len(args.inputs) == 1 and Path(args.inputs[0]).is_dir():
-        candidate = Path(args.inputs[0]) / "review.toml"
-        return candidate if candidate.exists() else None
-    return None
+    candidate = default_review(args.inputs)
+    return candidate if os.path.lexists(candidate) else None
+
+
+def _cassette(args: argparse.Namespace) -> Cassette:
+    """--cassette, else the corpus folder's: never inside --out, which users delete freely."""
+    return Cassette(args.cassette or default_cassette(args.inputs))
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
     documents, problems = _documents(args, settings)
-    gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
+    gateway = Gateway(settings=settings, cassette=_cassette(args))  # never records: replay mode
     prices = None
     if args.prices:
         try:
@@ -284,9 +251,8 @@ async def _checked(gateway: Gateway, documents: Sequence[Document], **options: A
         return await check_with(gateway, documents, **options)
 
 
-def _rerecord_hint(args: argparse.Namespace) -> str:
+def _rerecord_hint(args: argparse.Namespace, cassette: Cassette) -> str:
     inputs = " ".join(args.inputs)
-    cassette = args.cassette or "CASSETTE"
     return (f"`checker report {inputs} --cassette {cassette} --mode record` with OPENAI_API_KEY set, "
             f"or `checker export {inputs} --cassette {cassette} --out requests.jsonl`, answer it, "
             f"then `checker import ANSWERS.jsonl --cassette {cassette}` (see fixtures/README.md)")
@@ -295,7 +261,8 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
     documents, problems = _documents(args, settings)
-    cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
+    cassette = _cassette(args)
+    cassette.check_writable()  # the exported requests are remembered beside it
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
         run(documents, gateway, collect_misses=True, load_problems=problems)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .bounded import json_loads
+from .corpus_folder import default_review, is_named_elsewhere
 from .errors import EXIT_OK, InputError
 from .review import baseline, read_review, set_verdict, write_review
+from .settings import reviewer_name
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -23,9 +26,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as err:  # ValueError: not UTF-8, not JSON, or nested too deep
         raise InputError(f"cannot read report {args.report}: {err}", path=args.report,
                          reason="bad-report") from None
+    args.review = str(review_file(args, data))
     entries = read_review(args.review)
     claims = {c["id"]: c for c in data["claims"]}
     today = date.today().isoformat()
+    if args.action in ("set", "baseline") and not args.by:
+        args.by = reviewer_name(folder=Path(args.review).parent)
     if args.action == "set":
         found = [f for f in data["contradictions"] if f["id"] == args.finding]
         if not args.finding or not args.verdict or not found:
@@ -59,6 +65,26 @@ def cmd_review(args: argparse.Namespace) -> int:
     for finding_id in stale:
         print(f"{finding_id}  STALE: its evidence is no longer in the documents")
     return EXIT_OK
+
+
+def review_file(args: argparse.Namespace, report: dict[str, Any]) -> Path:
+    """--review; else review.toml in the corpus folder (found as `checker report` finds it);
+    else the review file the report was made with, when it still exists."""
+    if args.review:
+        return Path(args.review)
+    if args.corpus:
+        missing = [item for item in args.corpus if not is_named_elsewhere(item)
+                   and not os.path.lexists(item)]
+        if missing:  # a typo must not put the verdicts in some other folder's review.toml
+            raise InputError(f"--corpus {missing[0]}: no such file or folder", path=missing[0],
+                             reason="usage")
+        return default_review(args.corpus)
+    used = report["run"].get("review", {}).get("file") if isinstance(report.get("run"), dict) else None
+    if isinstance(used, str) and used and Path(used).is_file():
+        return Path(used)
+    raise InputError(f"which review file? {args.report} was made without one: pass --corpus with "
+                     "the articles (their review.toml is used, created if missing) or --review FILE",
+                     reason="usage")
 
 
 def say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

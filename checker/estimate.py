@@ -2,8 +2,9 @@
 
 The run is walked in replay mode: every request whose stage can be reached (all of them when the
 cassette already holds the earlier answers) is rendered and counted exactly with the offline
-cl100k encoding. Stages beyond the first unanswered one are extrapolated with the ratios below,
-measured on the recorded sample story, and marked as estimates.
+cl100k encoding; an unanswered request's answer is guessed from its document tokens. Stages
+beyond the first unanswered one are extrapolated from the articles' tokens, with the ratios
+below, measured on the recorded sample story, and marked as estimates.
 """
 from __future__ import annotations
 
@@ -23,19 +24,36 @@ from .tokens import count_tokens
 # Chat formatting adds a few tokens per message and per reply (OpenAI's published accounting).
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
-# Answer tokens per prompt token for requests not yet answered, and the verification stage's
-# size per article token when the run stops before it. Measured on the recorded sample story
-# (bench/cost.py prints them); stages counted from real requests need none of them.
-COMPLETION_PER_PROMPT = {"extract_claims": 0.6, "survey_story": 0.17, "verify_candidates": 0.16,
-                         "confirm_entities": 0.3}
+# Answer tokens per document token, for requests not yet answered. A request's document tokens
+# are its user message: the passages it sends (numbered sentences, a few header lines), never the
+# system text, whose length says nothing about how much there is to answer. Measured on the
+# recorded sample story (fixtures/cassettes/sample.jsonl: recorded completion tokens over the
+# cl100k tokens of the user messages, per prompt): extraction 4,752 / 5,350, the survey
+# 916 / 4,798, verification 1,592 / 5,735. The sample never confirms an entity: that ratio is
+# verification's, as both answer short decisions about the passages they are shown.
+COMPLETION_PER_DOCUMENT_TOKEN = {"extract_claims": 0.89, "survey_story": 0.19,
+                                 "verify_candidates": 0.28, "confirm_entities": 0.28}
+# When the run stops before verifying, that stage is sized by the articles' tokens (4,550 in the
+# sample): 6 calls, 1,592 completion tokens. bench/cost.py prints the recorded figures.
 VERIFY_PROMPT_PER_ARTICLE_TOKEN = 2.2
 VERIFY_CALLS_PER_ARTICLE_TOKEN = 1 / 760
+VERIFY_COMPLETION_PER_ARTICLE_TOKEN = 0.35
 STAGES = {"extract_claims": "extract", "survey_story": "survey", "verify_candidates": "verify"}
 
 
 def prompt_tokens(request: ModelRequest) -> int:
     return sum(count_tokens(content) + TOKENS_PER_MESSAGE for _, content in request.messages) \
         + TOKENS_PER_REPLY
+
+
+def document_tokens(request: ModelRequest) -> int:
+    """The tokens of what the request asks about: its user messages, not its instructions."""
+    return sum(count_tokens(content) for role, content in request.messages if role == "user")
+
+
+def completion_guess(request: ModelRequest) -> int:
+    return math.ceil(document_tokens(request)
+                     * COMPLETION_PER_DOCUMENT_TOKEN.get(request.prompt_name, 0.5))
 
 
 @dataclass
@@ -77,17 +95,18 @@ def _add(stages: dict[str, StageEstimate], name: str, requests: Sequence[ModelRe
         tokens = prompt_tokens(request)
         entry.calls += 1
         entry.prompt_tokens += tokens
-        entry.completion_tokens += recorded.get(request.key) or math.ceil(
-            tokens * COMPLETION_PER_PROMPT.get(request.prompt_name, 0.5))
+        entry.completion_tokens += recorded.get(request.key) or completion_guess(request)
 
 
 def estimate_run(documents: Sequence[Document], gateway: Gateway,
                  prices: Mapping[str, tuple[float, float]] | None = None) -> Estimate:
     """Walk the run as far as recorded answers allow, count exactly, extrapolate the rest."""
     stages: dict[str, StageEstimate] = {}
+    stopped = False
     try:
         run(documents, gateway, collect_misses=True)
     except AnswersPending as pending:
+        stopped = True
         for request in pending.requests:
             _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], {})
     entries = [gateway.cassette.get(key) for key in gateway.answers_used]
@@ -95,12 +114,12 @@ def estimate_run(documents: Sequence[Document], gateway: Gateway,
     recorded = {key: answer.usage.completion_tokens for key, answer in gateway.answers_used.items()}
     for request in used:
         _add(stages, STAGES.get(request.prompt_name, request.prompt_name), [request], recorded)
-    if "verify" not in stages:  # the run stops before verifying: extrapolate that stage
+    if stopped and "verify" not in stages:  # the run stops before verifying: extrapolate it
         article_tokens = sum(count_tokens(d.text) for d in documents)
         prompt = math.ceil(article_tokens * VERIFY_PROMPT_PER_ARTICLE_TOKEN)
         stages["verify"] = StageEstimate(
             "verify", math.ceil(article_tokens * VERIFY_CALLS_PER_ARTICLE_TOKEN), prompt,
-            math.ceil(prompt * COMPLETION_PER_PROMPT["verify_candidates"]), False)
+            math.ceil(article_tokens * VERIFY_COMPLETION_PER_ARTICLE_TOKEN), False)
     order = ["extract", "survey", "confirm_entities", "verify"]
     return Estimate(gateway.settings.model,
                     sorted(stages.values(), key=lambda s: order.index(s.stage)

@@ -59,12 +59,17 @@ class StageRunner:
         self._total[stage] = self._total.get(stage, 0) + len(names)
 
         async def tracked(job: Awaitable[T]) -> T:
+            # Counted when an item finished, well or with a failure the report records; an error
+            # that stops the run (no API key, a missing answer, a fatal provider error) counts
+            # nothing, so no progress is shown for work that never happened.
             try:
-                return await job
-            finally:
-                self._done[stage] = self._done.get(stage, 0) + 1
-                if self.progress is not None:
-                    self.progress(stage, self._done[stage], self._total[stage])
+                result = await job
+            except (ProviderError, ExtractionFailed) as err:
+                if not (isinstance(err, ProviderError) and err.fatal):
+                    self._advance(stage)
+                raise
+            self._advance(stage)
+            return result
 
         results = await asyncio.gather(*(tracked(work[n]) for n in names), return_exceptions=True)
         misses = [r for r in results if isinstance(r, CassetteMiss)]
@@ -87,6 +92,12 @@ class StageRunner:
             else:
                 out[name] = result
         return out
+
+
+    def _advance(self, stage: str) -> None:
+        self._done[stage] = self._done.get(stage, 0) + 1
+        if self.progress is not None:
+            self.progress(stage, self._done[stage], self._total[stage])
 
 
 async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],

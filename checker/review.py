@@ -7,13 +7,16 @@ evidence no longer exists in its document is reported as stale, never applied to
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import tomlkit
+import tomlkit.exceptions
+from tomlkit.items import AoT, Item, Table
 
 from .align import normalize_with_map
 from .atomic import atomic_write
@@ -82,19 +85,57 @@ def _bad_entry(path: Path, why: str) -> InputError:
 
 
 def write_review(path: str | os.PathLike[str], entries: Sequence[ReviewEntry]) -> None:
-    """Write entries sorted by id (stable diffs); atomically, so a crash never halves the file."""
-    def string(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-    blocks = [HEADER]
+    """Write entries into the review file by editing it: the editors' comments, layout and order
+    survive; a changed field is replaced where it stands (keeping its trailing comment), a new
+    entry is appended (new ones in id order). Atomic, so a crash never halves the file."""
+    path = Path(path)
+    text = read_regular(path, limit=None, what="review file").decode("utf-8") \
+        if os.path.lexists(path) else HEADER
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as err:
+        raise _bad_entry(path, f"not TOML: {err}") from None
+    tables = document.get("finding")
+    if tables is None:
+        tables = tomlkit.aot()
+        document.append("finding", tables)
+    if not isinstance(tables, AoT):
+        raise _bad_entry(path, "`finding` is not a list of [[finding]] tables")
+    by_id = {table.get("id"): table for table in tables}
     for entry in sorted(entries, key=lambda e: e.id):
-        lines = ["[[finding]]", f"id = {string(entry.id)}", f"verdict = {string(entry.verdict)}",
-                 f"by = {string(entry.by)}", f"at = {string(entry.at)}",
-                 f"note = {string(entry.note)}", "evidence = ["]
-        lines += [f"  {string(f'{doc}: {text}')}," for doc, text in entry.evidence]
-        lines.append("]")
-        blocks.append("\n".join(lines))
-    atomic_write(path, "\n\n".join(blocks) + "\n")
+        table = by_id.get(entry.id)
+        if table is None:
+            table = tomlkit.table()
+            table.trivia.indent = "\n"  # a blank line between entries
+            tables.append(table)
+        _fill(table, entry)
+    atomic_write(path, tomlkit.dumps(document))
+
+
+def _fill(table: Table, entry: ReviewEntry) -> None:
+    """Set the entry's fields in the table, touching only those whose value changed."""
+    evidence = tomlkit.array()
+    evidence.extend(f"{doc}: {text}" for doc, text in entry.evidence)
+    values: dict[str, Any] = {"id": entry.id, **entry.as_dict(),
+                              "evidence": evidence.multiline(True)}
+    for name, value in values.items():
+        old = table.get(name)
+        if old is not None and _plain(old) == _plain(value):
+            continue  # unchanged: left exactly as the editor wrote it
+        new = tomlkit.item(value)
+        before = table.item(name) if name in table else None
+        if isinstance(before, Item):  # keep the editor's comment at the end of the line
+            new.trivia.comment, new.trivia.comment_ws = before.trivia.comment, before.trivia.comment_ws
+        table[name] = new
+
+
+def _plain(value: object) -> object:
+    """A TOML value as plain Python for comparison (a TOML date as the ISO text we write)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, str) else value
 
 
 def evidence_of(finding: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]

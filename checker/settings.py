@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -17,6 +18,7 @@ from .errors import ConfigurationError
 MODES = ("replay", "record", "live")
 DEFAULT_MAX_FILE_BYTES = 20_000_000
 STRUCTURED_OUTPUT = ("auto", "json_schema", "json_object")
+GIT_TIMEOUT = 2.0  # seconds `git config user.name` may take before the login name is used
 
 # field name -> (environment variable, parser, default)
 _ENV: dict[str, tuple[str, Any, Any]] = {
@@ -138,10 +140,24 @@ class Settings:
         return self.api_key
 
 
-def reviewer_name(environ: Mapping[str, str] | None = None) -> str:
-    """Who is reviewing: CHECKER_REVIEWER, else the login name, else "unknown"."""
+def reviewer_name(environ: Mapping[str, str] | None = None, *,
+                  folder: str | os.PathLike[str] | None = None) -> str:
+    """Who is reviewing: CHECKER_REVIEWER, else git's user.name (as configured for `folder`,
+    where the review file lives), else the login name, else "unknown"."""
     env = os.environ if environ is None else environ
-    return env.get("CHECKER_REVIEWER") or env.get("USER") or env.get("USERNAME") or "unknown"
+    return (env.get("CHECKER_REVIEWER") or git_user_name(env, folder) or env.get("USER")
+            or env.get("USERNAME") or "unknown")
+
+
+def git_user_name(environ: Mapping[str, str], folder: str | os.PathLike[str] | None = None) -> str:
+    """`git config user.name`, or "" when git is missing, slow, failing or has no name."""
+    try:
+        done = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=GIT_TIMEOUT, env=dict(environ), check=False,
+                              cwd=folder if folder is not None and os.path.isdir(folder) else None)
+    except (OSError, subprocess.SubprocessError):  # no git, or it hung past the timeout
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def variable_for(name: str) -> str:

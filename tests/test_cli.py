@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -9,8 +11,7 @@ from conftest import CORPUS, SAMPLE_CASSETTE, first_sentence_model
 from oai_server import FakeOpenAI, error
 
 from checker.api import gather_documents
-from checker.cli import _metadata, main, progress_line
-from checker.pacing import PaceStatus
+from checker.cli import _metadata, main
 
 REPLAY = ["--cassette", str(SAMPLE_CASSETTE), "--mode", "replay", "--quiet"]
 
@@ -79,6 +80,48 @@ def test_estimate_without_answers_counts_extraction_and_survey_and_extrapolates_
     assert not (tmp_path / "none.jsonl").exists()  # estimating never records anything
 
 
+def recorded_completion() -> dict[str, int]:
+    """The sample's recorded completion tokens per stage."""
+    stages = {"extract_claims": "extract", "survey_story": "survey", "verify_candidates": "verify"}
+    out: dict[str, int] = {}
+    for line in SAMPLE_CASSETTE.read_text().splitlines():
+        entry = json.loads(line)
+        stage = stages[entry["request"]["prompt"].split("@")[0]]
+        out[stage] = out.get(stage, 0) + entry["response"]["usage"]["completion_tokens"]
+    return out
+
+
+def test_estimated_answers_follow_the_documents_tokens_within_five_percent(capsys, tmp_path):
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tmp_path / "none.jsonl"),
+                       "--json")
+    estimate, recorded = json.loads(out), recorded_completion()
+    for stage in estimate["stages"]:  # extraction and survey guessed per request, verify extrapolated
+        actual = recorded[stage["stage"]]
+        assert abs(stage["completion_tokens"] - actual) / actual < 0.05, stage
+    total = sum(recorded.values())
+    assert abs(estimate["completion_tokens"] - total) / total < 0.05
+    # The system text says nothing about the answer's length: a longer one changes no guess.
+    from checker.estimate import completion_guess
+    from checker.model import ModelRequest
+    short = ModelRequest(model="m", messages=(("system", "Be brief."), ("user", "word " * 300)),
+                         schema_id="extract_claims", prompt="extract_claims@v1")
+    long = ModelRequest(model="m", messages=(("system", "Rules. " * 2000), ("user", "word " * 300)),
+                        schema_id="extract_claims", prompt="extract_claims@v1")
+    assert completion_guess(short) == completion_guess(long) > 0
+
+
+def test_estimate_with_the_reading_recorded_renders_verification_and_guesses_its_answers(
+        capsys, tmp_path):
+    tape = tmp_path / "reading.jsonl"
+    tape.write_text("".join(line + "\n" for line in SAMPLE_CASSETTE.read_text().splitlines()
+                            if "verify_candidates@" not in json.loads(line)["request"]["prompt"]))
+    code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tape), "--json")
+    verify = {s["stage"]: s for s in json.loads(out)["stages"]}["verify"]
+    actual = recorded_completion()["verify"]
+    assert code == 0 and verify["exact"] and verify["calls"] == 6
+    assert abs(verify["completion_tokens"] - actual) / actual < 0.05
+
+
 def test_estimate_takes_a_price_table(tmp_path, capsys):
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps({"gpt-4o-mini": [1000.0, 0.0]}))
@@ -109,14 +152,6 @@ def test_metadata_from_the_command_line_wins_and_a_malformed_option_is_one_line(
     assert code == 2 and "expected DOC.FIELD=VALUE" in err and err.count("\n") == 1
 
 
-def test_progress_shows_the_pace_and_any_wait():
-    counts = {"extract": (100, 100), "judge": (40, 106)}
-    assert progress_line(counts, PaceStatus(19.2, 1.6)) == \
-        "extract 100/100 · judge 40/106 · 19 req/s · rate-limited, resuming in 2 s"
-    assert progress_line(counts, PaceStatus(2.5, 0.0)) == "extract 100/100 · judge 40/106 · 2.5 req/s"
-    assert progress_line({"extract": (1, 3)}, None) == "extract 1/3"  # nothing sent: no pace
-
-
 def test_a_wait_the_provider_asks_for_is_shown_in_a_log(tmp_path, monkeypatch, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -130,3 +165,25 @@ def test_a_wait_the_provider_asks_for_is_shown_in_a_log(tmp_path, monkeypatch, c
     err = capsys.readouterr().err
     assert code == 0
     assert "rate-limited by the provider, resuming in 1 s" in err.splitlines()
+
+
+def test_python_dash_m_checker_is_the_checker_command(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "checker", "report", str(CORPUS), *REPLAY,
+                           "--out", str(out), "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["contradictions"] > 0
+    assert {p.name for p in out.iterdir()} >= {"report.json", "report.md", "report.html"}
+    done = subprocess.run([sys.executable, "-m", "checker", "report", str(tmp_path / "missing")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("checker: error: ")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_out_that_is_a_file_is_one_line_exit_2_before_anything_runs(tmp_path, capsys):
+    target = tmp_path / "report"
+    target.write_text("an editor's notes, not a folder")
+    code, out, err = run(capsys, "report", str(CORPUS), "--cassette", str(SAMPLE_CASSETTE),
+                         "--mode", "replay", "--out", str(target))
+    assert code == 2 and out == ""
+    assert err == f"checker: error: --out {target} is a file; reports go into a folder\n"
+    assert target.read_text() == "an editor's notes, not a folder"

@@ -222,3 +222,89 @@ def test_review_list_on_a_file_that_is_no_report_is_one_line(tmp_path, capsys):
                      str(tmp_path / "r.toml")]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"checker: error: cannot read report {report}: ") and err.count("\n") == 1
+
+
+EDITED_REVIEW = '''# Desk review of the Musk-Putin story. Ask Ann before dismissing anything.
+
+[[finding]]
+id = "{second}"  # the Kremlin denial
+verdict = "needs-follow-up"  # call the WSJ desk
+by = "ann"
+at = 2026-01-05
+note = ""
+
+# Older entries below this line.
+[[finding]]
+id = "{first}"
+verdict = "baseline"
+by = "ci"
+at = "2026-01-01"
+'''
+
+
+def test_editors_comments_and_order_survive_review_set_and_baseline(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(report_cmd(corpus, out))
+    ids = [f["id"] for f in load(out)["contradictions"]]
+    review = corpus / "review.toml"
+    review.write_text(EDITED_REVIEW.format(first=ids[0], second=ids[1]), encoding="utf-8")
+    assert main(["review", "set", ids[1], "--verdict", "dismissed", "--by", "bob", "--note",
+                 "same fact", "--report", str(out / "report.json"), "--corpus", str(corpus)]) == 0
+    assert main(["review", "baseline", "--by", "ci", "--report", str(out / "report.json"),
+                 "--corpus", str(corpus)]) == 0
+    text = review.read_text(encoding="utf-8")
+    for kept in ("# Desk review of the Musk-Putin story. Ask Ann before dismissing anything.",
+                 f'id = "{ids[1]}"  # the Kremlin denial', 'verdict = "dismissed"  # call the WSJ desk',
+                 "# Older entries below this line.", 'at = "2026-01-01"'):
+        assert kept in text
+    assert text.index(ids[1]) < text.index(ids[0]) < text.index(ids[2])  # editors' order, new last
+    entries = {e.id: e for e in read_review(review)}
+    assert (entries[ids[1]].verdict, entries[ids[1]].by, entries[ids[1]].note) == ("dismissed", "bob",
+                                                                                   "same fact")
+    assert entries[ids[1]].evidence  # what the finding linked, for staleness checks
+    assert entries[ids[0]].verdict == "baseline" and entries[ids[2]].verdict == "baseline"
+
+
+def test_review_finds_the_review_file_as_report_does(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(report_cmd(corpus, out))
+    first = load(out)["contradictions"][0]["id"]
+    report = str(out / "report.json")
+    assert main(["review", "list", "--report", report]) == 2  # made without one: ask, don't guess
+    err = capsys.readouterr().err
+    assert "pass --corpus" in err and err.count("\n") == 1 and "Traceback" not in err
+    assert main(["review", "set", first, "--verdict", "confirmed", "--by", "ed", "--report", report,
+                 "--corpus", str(corpus)]) == 0
+    assert [e.id for e in read_review(corpus / "review.toml")] == [first]
+    main(report_cmd(corpus, out))  # picks review.toml up beside the corpus, and says so in the report
+    capsys.readouterr()
+    assert main(["review", "list", "--report", report, "--json"]) == 0  # the file the report used
+    rows = {r["id"]: r["verdict"] for r in json.loads(capsys.readouterr().out)["findings"]}
+    assert rows[first] == "confirmed"
+
+
+def test_the_reviewer_defaults_to_gits_user_name(corpus, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    main(report_cmd(corpus, out))
+    first = load(out)["contradictions"][0]["id"]
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Ann Editor\n", encoding="utf-8")
+    monkeypatch.delenv("CHECKER_REVIEWER", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    assert main(["review", "set", first, "--verdict", "confirmed", "--report",
+                 str(out / "report.json"), "--corpus", str(corpus)]) == 0
+    assert read_review(corpus / "review.toml")[0].by == "Ann Editor"
+
+
+def test_a_corpus_that_does_not_exist_is_one_line_not_a_review_file_elsewhere(tmp_path, capsys,
+                                                                              monkeypatch):
+    out = tmp_path / "out"
+    main(report_cmd(CORPUS, out))
+    first = load(out)["contradictions"][0]["id"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["review", "set", first, "--verdict", "confirmed", "--by", "ed",
+                 "--report", str(out / "report.json"), "--corpus", "artciles/"]) == 2
+    err = capsys.readouterr().err
+    assert err == "checker: error: --corpus artciles/: no such file or folder\n"
+    assert not (tmp_path / "review.toml").exists()

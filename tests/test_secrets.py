@@ -54,10 +54,10 @@ def test_a_recorded_run_and_its_outputs_hold_no_key(tmp_path, monkeypatch, capsy
     out, err = capsys.readouterr()
     assert code == 0
     assert all(h["authorization"] == f"Bearer {KEY}" for h in server.headers)  # it was in play
-    written = files_under(tmp_path / "out")
+    written = files_under(tmp_path)  # the reports in out/, the answers in corpus/.checker/
     assert {Path(p).name for p in written} >= {"cassette.jsonl", "report.json", "report.md"}
     assert_no_key(out, err, keyed.text, where=written)
-    assert main(["cassette", str(tmp_path / "out" / "cassette.jsonl")]) == 0
+    assert main(["cassette", str(corpus / ".checker" / "cassette.jsonl")]) == 0
     assert_no_key(*capsys.readouterr())
 
 

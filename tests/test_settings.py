@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from checker.errors import ConfigurationError
-from checker.settings import Settings
+from checker.settings import Settings, reviewer_name
 
 
 def test_keywords_beat_the_environment_which_beats_defaults():
@@ -47,3 +47,27 @@ def test_a_verification_budget_that_is_not_a_finite_number_is_one_line_naming_it
     with pytest.raises(ConfigurationError) as err:
         Settings.from_env({"CHECKER_VERIFY_PER_CLAIM": value})
     assert err.value.setting == "CHECKER_VERIFY_PER_CLAIM" and "\n" not in str(err.value)
+
+
+def fake_git(folder, script: str) -> str:
+    """A PATH holding only a `git` that runs `script` (a shell body)."""
+    folder.mkdir()
+    git = folder / "git"
+    git.write_text(f"#!/bin/sh\n{script}\n")
+    git.chmod(0o755)
+    return str(folder)
+
+
+def test_the_reviewer_is_checker_reviewer_then_gits_name_then_the_login(tmp_path, monkeypatch):
+    from checker import settings
+
+    named = fake_git(tmp_path / "named", 'echo "Ann Editor"')
+    assert reviewer_name({"PATH": named, "USER": "ann"}) == "Ann Editor"
+    assert reviewer_name({"PATH": named, "USER": "ann", "CHECKER_REVIEWER": "desk"}) == "desk"
+    nameless = fake_git(tmp_path / "nameless", "exit 1")  # git config has no user.name
+    assert reviewer_name({"PATH": nameless, "USER": "ann"}) == "ann"
+    assert reviewer_name({"PATH": str(tmp_path / "empty"), "USERNAME": "ann"}) == "ann"  # no git
+    monkeypatch.setattr(settings, "GIT_TIMEOUT", 0.2)
+    hung = fake_git(tmp_path / "hung", "exec /bin/sleep 5")
+    assert reviewer_name({"PATH": hung, "USER": "ann"}) == "ann"
+    assert reviewer_name({"PATH": str(tmp_path / "empty")}) == "unknown"
