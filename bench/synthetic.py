@@ -122,8 +122,8 @@ class Planted:
     stance: str
     entities: tuple[tuple[str, str], ...]
     attribution: tuple[str, ...]
-    times: tuple[str, ...] = ()
-    quantities: tuple[dict, ...] = ()
+    times: tuple[str, ...] = ()     # as written
+    amounts: tuple[str, ...] = ()   # as written
 
 
 @dataclass(frozen=True)
@@ -178,13 +178,14 @@ def _money(x: float) -> str:
     return f"${x:.1f} million"
 
 
-def _qty(text: str, value: float | None, unit: str | None, hedge: str | None) -> dict:
-    return dict(text=text, value=value, unit=unit, hedge=hedge)
-
-
-def _variant(template_text: str, times=(), quantities=(), entities=()) -> dict:
-    return dict(v=template_text, times=tuple(times), quantities=tuple(quantities),
+def _variant(template_text: str, times=(), amounts=(), entities=()) -> dict:
+    return dict(v=template_text, times=tuple(times), amounts=tuple(amounts),
                 entities=tuple(entities))
+
+
+def _amount(text: str) -> dict:
+    """A variant that is an amount, as written."""
+    return _variant(text, amounts=[text])
 
 
 def _plan_story(seed: int, index: int) -> dict:
@@ -211,20 +212,12 @@ def _plan_story(seed: int, index: int) -> dict:
              "{lead} first sat down with {other} {v}, in {city}.",
              "{other} and {lead} began meeting {v}, when they spoke in {city} about {subject}."]),
         "count": ("numeric", "reporting", {
-            "A": [_variant(f"{n:,}", quantities=[_qty(f"{n:,}", n, topic["noun"], None)]),
-                  _variant(f"about {n:,}", quantities=[_qty(f"about {n:,}", n, topic["noun"], "about")]),
-                  _variant(f"more than {n - 500:,}",
-                           quantities=[_qty(f"more than {n - 500:,}", n - 500, topic["noun"], "more than")])],
-            "B": [_variant(f"{n * 3:,}", quantities=[_qty(f"{n * 3:,}", n * 3, topic["noun"], None)]),
-                  _variant(f"nearly {n * 3:,}",
-                           quantities=[_qty(f"nearly {n * 3:,}", n * 3, topic["noun"], "nearly")])]},
+            "A": [_amount(f"{n:,}"), _amount(f"about {n:,}"), _amount(f"more than {n - 500:,}")],
+            "B": [_amount(f"{n * 3:,}"), _amount(f"nearly {n * 3:,}")]},
             list(topic["counts"])),
         "payment": ("numeric", "reporting", {
-            "A": [_variant(_money(amount), quantities=[_qty(_money(amount), amount * 1e6, "USD", None)]),
-                  _variant(f"about {_money(amount)}",
-                           quantities=[_qty(f"about {_money(amount)}", amount * 1e6, "USD", "about")])],
-            "B": [_variant(_money(amount * 4),
-                           quantities=[_qty(_money(amount * 4), amount * 4e6, "USD", None)])]},
+            "A": [_amount(_money(amount)), _amount(f"about {_money(amount)}")],
+            "B": [_amount(_money(amount * 4))]},
             ["{org} paid {v} to a consulting firm linked to {other}.",
              "A consulting firm linked to {other} received {v} from {org}.",
              "Records show that {org} transferred {v} to a firm connected to {other}.",
@@ -256,8 +249,7 @@ def _plan_story(seed: int, index: int) -> dict:
                  ["{other} is {v} of {agency}.", "{other} serves as {v} of {agency}.",
                   "{other}, {v} of {agency}, oversees the file."]),
         "questioned": (None, "reporting", {
-            "A": [_variant(f"at least {k}", quantities=[_qty(f"at least {k}", k, "people", "at least")]),
-                  _variant(f"{k + 2}", quantities=[_qty(f"{k + 2}", k + 2, "people", None)])]},
+            "A": [_amount(f"at least {k}"), _amount(f"{k + 2}")]},
             ["Investigators in {city} have questioned {v} people about {subject}.",
              "{v} people have been questioned by investigators in {city} about {subject}.",
              "Police in {city} said they had interviewed {v} people in connection with {subject}."]),
@@ -285,19 +277,28 @@ def _plan_story(seed: int, index: int) -> dict:
     other_name = f"{other['firsts'][0]} {other['surnames'][0]}"
     o, c, a = (org, "organization"), (city, "place"), (topic["agency"], "organization")
     subject = topic["subject"].format(city=city)
-    details = [  # (sentence, entities): one wording each, the same in every article that has it
-        (f"Shares in {org} fell {rng.randrange(3, 19)} percent after the report was published.", [o]),
-        (f"{org} employs about {rng.randrange(2, 40) * 100:,} people in the {city} region.", [o, c]),
-        (f"A court hearing in {city} on {subject} is scheduled for "
-         f"{MONTHS[(published.month + rng.randrange(0, 3)) % 12]}.", [c]),
-        (f"{org} said it would publish its own review of the matter.", [o]),
-        (f"The opposition has called for {topic['agency']} to release all documents on {org}.", [a, o]),
-        (f"{org} has been fined twice before by {topic['agency']}.", [o, a]),
-        (f"The {city} council will debate {subject} next month.", [c]),
-        (f"{lead_name} did not respond to requests for comment.", [(lead_name, "person")]),
-        (f"{city} lies about {rng.randrange(40, 400)} kilometres from the capital.", [c]),
-        (f"{other_name} has held the post since {year - 3}.", [(other_name, "person")]),
-        (f"{org} reported revenue of {_money(rng.randrange(40, 900))} last year.", [o])]
+    # The values in the order they were always drawn, so every article reads as it did.
+    fell, staff, hearing = rng.randrange(3, 19), rng.randrange(2, 40) * 100, rng.randrange(0, 3)
+    distance, revenue = rng.randrange(40, 400), _money(rng.randrange(40, 900))
+    hearing_month = MONTHS[(published.month + hearing) % 12]
+    details = [  # (sentence, entities, times, amounts): one wording each, the same in every
+        # article that has it
+        (f"Shares in {org} fell {fell} percent after the report was published.", [o], [],
+         [f"{fell} percent"]),
+        (f"{org} employs about {staff:,} people in the {city} region.", [o, c], [], [f"about {staff:,}"]),
+        (f"A court hearing in {city} on {subject} is scheduled for {hearing_month}.", [c],
+         [hearing_month], []),
+        (f"{org} said it would publish its own review of the matter.", [o], [], []),
+        (f"The opposition has called for {topic['agency']} to release all documents on {org}.", [a, o],
+         [], []),
+        (f"{org} has been fined twice before by {topic['agency']}.", [o, a], [], []),
+        (f"The {city} council will debate {subject} next month.", [c], ["next month"], []),
+        (f"{lead_name} did not respond to requests for comment.", [(lead_name, "person")], [], []),
+        (f"{city} lies about {distance} kilometres from the capital.", [c], [],
+         [f"about {distance} kilometres"]),
+        (f"{other_name} has held the post since {year - 3}.", [(other_name, "person")],
+         [f"since {year - 3}"], []),
+        (f"{org} reported revenue of {revenue} last year.", [o], ["last year"], [revenue])]
     size = rng.randrange(6, 15)
     key = f"s{index:04d}"
     aliases = {}
@@ -329,7 +330,7 @@ def _doc_plans(story: dict) -> list[dict]:
             covering.append(extra)
         if len({p["sides"][name] for p in covering}) < 2:
             covering[0]["sides"][name] = "B" if covering[0]["sides"][name] == "A" else "A"
-    for name, plan in story["plans"].items():
+    for name in story["plans"]:
         if name not in story["conflicting"]:
             for p in plans:
                 p["sides"][name] = "A"
@@ -365,11 +366,12 @@ def _render(story: dict, plan: dict, doc_id: str, rng: random.Random) -> SynthDo
         who = {"alleged": ("the article", cited, "officials"), "denied": ("the article", speaker),
                "quoted": ("the article", speaker)}.get(stance, ("the article",))
         planted.append(Planted(text, statement, f"{story['key']}/{name}", cls, variant["v"] or cls, stance,
-                               tuple(dict.fromkeys(entities)), who, variant["times"], variant["quantities"]))
-    for number, (text, entities) in enumerate(story["details"]):
+                               tuple(dict.fromkeys(entities)), who, variant["times"], variant["amounts"]))
+    for number, (text, entities, times, amounts) in enumerate(story["details"]):
         if number in plan["details"]:
             planted.append(Planted(text, text, f"{story['key']}/detail/{number}", "A", "", "asserted",
-                                   tuple(tuple(e) for e in entities), ("the article",)))
+                                   tuple(tuple(e) for e in entities), ("the article",), tuple(times),
+                                   tuple(amounts)))
     rng.shuffle(planted)
     words_wanted = 950 - int(530 * rng.random() ** 3)  # 420-950 words, most near the top
     sentences = [p.text for p in planted]
@@ -429,7 +431,7 @@ def truth_table(corpus: Corpus, extra: list[SynthDocument] = ()) -> dict:
         for p in doc.planted:
             info = dict(statement=p.statement, fact=p.fact, cls=p.cls, variant=p.variant, stance=p.stance,
                         entities=[list(e) for e in p.entities], attribution=list(p.attribution),
-                        times=list(p.times), quantities=list(p.quantities))
+                        times=list(p.times), amounts=list(p.amounts))
             if sentences.setdefault(p.text, info) != info:
                 raise ValueError(f"one sentence planted with two truths: {p.text!r}")
     return dict(sentences=sentences, facts=corpus.facts, aliases=corpus.aliases)
