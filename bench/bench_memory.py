@@ -42,11 +42,14 @@ def write_document(path: Path, megabytes: float, seed: int = 15) -> int:
     return path.stat().st_size
 
 
+EMPTY = {"extract_claims": {"claims": []}, "survey_story": {"summaries": [], "tensions": []},
+         "verify_candidates": {"verdicts": []}, "confirm_entities": {"decisions": []}}
+
+
 def empty_answers(request):
-    """No claims and an empty summary, whatever was asked."""
+    """A valid answer with nothing in it, whatever was asked: no claims, no tensions."""
     from checker.model import ModelResponse
-    answer = {"summary": "", "claims": []} if request.schema_id == "extract_claims" else {"summary": ""}
-    return ModelResponse(raw=json.dumps(answer), model="empty")
+    return ModelResponse(raw=json.dumps(EMPTY[request.schema_id]), model="empty")
 
 
 def child(document: str, out: str) -> None:
