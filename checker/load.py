@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bounded import json_loads
@@ -24,6 +24,7 @@ from .load_files import (
     SUPPORTED_LIST,
     SUPPORTED_SUFFIXES,
     TEXT_SUFFIXES,
+    Decoded,
     LoadProblem,
     ProblemLog,
     expand_input,
@@ -69,6 +70,7 @@ class _Draft:
     where: str
     origin: str
     metadata: dict[str, str]
+    notes: dict[str, str] = field(default_factory=dict)  # how the text was read: {"encoding": ...}
 
 
 def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = False,
@@ -95,7 +97,7 @@ def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = F
         if admitted.accepts(draft):
             layers = [("cli", overrides.get(draft.id, {})), (draft.origin, draft.metadata),
                       ("manifest", manifest_entries.get(draft.id, {}))]
-            documents.append(_build_document(draft.id, draft.text, draft.path, layers))
+            documents.append(_build_document(draft.id, draft.text, draft.path, layers, draft.notes))
     if not documents:
         if log.problems:
             first = log.problems[0]
@@ -184,10 +186,12 @@ def make_document(id: str, text: str, *, title: str | None = None, source: str |
 
 
 def _build_document(doc_id: str, text: str, path: str | None,
-                    layers: Sequence[tuple[str, Mapping[str, str]]]) -> Document:
-    """Apply per-field precedence (earlier layers win), then fall back to detection in the text."""
+                    layers: Sequence[tuple[str, Mapping[str, str]]],
+                    notes: Mapping[str, str] | None = None) -> Document:
+    """Apply per-field precedence (earlier layers win), then fall back to detection in the text;
+    `notes` on how the text was read (its encoding, when it was fetched) join the origins."""
     values: dict[str, str] = {}
-    origins: dict[str, str] = {}
+    origins: dict[str, str] = dict(notes or {})
     for origin, metadata in layers:
         for name, value in metadata.items():
             if name not in values:
@@ -203,9 +207,10 @@ def _build_document(doc_id: str, text: str, path: str | None,
 
 def _drafts_from_file(path: Path, log: ProblemLog) -> list[_Draft]:
     """One draft per text or HTML file, one per line of a feed; a file that cannot be read has none."""
-    text = read_text(path, log)
-    if text is None:
+    decoded = read_text(path, log)
+    if decoded is None:
         return []
+    text, notes = decoded.text, _encoding_note(decoded)
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         return _drafts_from_feed(path, text, log)
@@ -217,7 +222,12 @@ def _drafts_from_file(path: Path, log: ProblemLog) -> list[_Draft]:
         origin = "front-matter"
         text, metadata = split_front_matter(text, path, log)
     name = readable(str(path))
-    return [_Draft(printable(readable(path.stem)), text, name, name, origin, metadata)]
+    return [_Draft(printable(readable(path.stem)), text, name, name, origin, metadata, notes)]
+
+
+def _encoding_note(decoded: Decoded) -> dict[str, str]:
+    """{"encoding": codec} for a text charset-normalizer had to detect; UTF-8 and BOMs go unsaid."""
+    return {} if decoded.encoding in ("utf-8", "utf-16", "utf-32") else {"encoding": decoded.encoding}
 
 
 def _drafts_from_feed(path: Path, text: str, log: ProblemLog) -> list[_Draft]:

@@ -2,8 +2,9 @@
 
 `expand_input` yields the files one input names (a file, a folder walked in name order, or a glob),
 skipping hidden entries and refusing links out of the roots unless links are followed; `read_text`
-decodes a file (UTF-8, or UTF-16/32 with a BOM) of at most `max_file_bytes`. Every refusal is one
-line in the `ProblemLog` (or, in strict mode, an InputError at once).
+decodes a file of at most `max_file_bytes` (UTF-8, UTF-16/32 with a BOM, or the encoding
+charset-normalizer detects). Every refusal is one line in the `ProblemLog` (or, in strict mode,
+an InputError at once).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from .bounded import read_regular
 from .errors import InputError
+from .load_encoding import detect_encoding
 from .settings import DEFAULT_MAX_FILE_BYTES
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -193,13 +195,27 @@ def _read_bytes(path: Path, log: ProblemLog) -> bytes | None:
     return None
 
 
-def read_text(path: Path, log: ProblemLog) -> str | None:
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and the encoding it was read in (a Python codec name)."""
+
+    text: str
+    encoding: str
+
+
+def read_text(path: Path, log: ProblemLog) -> Decoded | None:
     """The file's text. A feed is decoded whatever its lines hold: each line is checked on its own,
     so one bad byte costs that line, not the feed."""
     data = _read_bytes(path, log)
     if data is None:
         return None
-    feed = path.suffix.lower() in FEED_SUFFIXES
+    return decode_text(data, path, log, feed=path.suffix.lower() in FEED_SUFFIXES)
+
+
+def decode_text(data: bytes, path: str | os.PathLike[str], log: ProblemLog, *,
+                feed: bool = False) -> Decoded | None:
+    """UTF-8, UTF-16/32 with a BOM, or (not for a feed) the encoding charset-normalizer detects;
+    None, with a problem logged, when the bytes are binary, undecodable or empty."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     if encoding == "utf-8" and b"\x00" in data and not feed:
         log.add(path, "binary", f"{path}: looks like a binary file (contains NUL bytes), not UTF-8 text")
@@ -207,16 +223,20 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
     try:
         text = data.decode(encoding, "surrogateescape" if feed and encoding == "utf-8" else "strict")
     except UnicodeDecodeError as err:
-        log.add(path, "invalid-" + encoding.replace("-", ""), f"{path}: not valid {encoding.upper()} "
-                f"(byte 0x{data[err.start]:02x} at offset {err.start})")
-        return None
+        detected = detect_encoding(data) if encoding == "utf-8" and not feed else None
+        if detected is None:
+            log.add(path, "invalid-" + encoding.replace("-", ""), f"{path}: not valid {encoding.upper()} "
+                    f"(byte 0x{data[err.start]:02x} at offset {err.start})"
+                    + ("" if encoding != "utf-8" else ", nor text in any encoding detected"))
+            return None
+        encoding, text = detected, data.decode(detected)
     if "\x00" in text and not feed:  # UTF-16 or UTF-32 text holding a NUL character
         log.add(path, "binary", f"{path}: looks like a binary file (contains NUL characters)")
         return None
     if not text or text.isspace():
         log.add(path, "empty", f"{path}: file is empty" if not text else f"{path}: only whitespace")
         return None
-    return text[1:] if text.startswith("\ufeff") else text
+    return Decoded(text[1:] if text.startswith("\ufeff") else text, encoding)
 
 
 def printable(name: str) -> str:

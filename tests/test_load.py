@@ -333,11 +333,29 @@ def test_nul_byte_is_binary(tmp_path):
     assert problem.reason == "binary" and str(path) in problem.message
 
 
-def test_invalid_utf8_says_at_which_byte(tmp_path):
-    path = write(tmp_path / "latin1.txt", "Caf\u00e9 story".encode("latin-1"))
+def test_a_latin1_file_is_read_in_the_encoding_detected_and_the_encoding_is_kept(tmp_path):
+    text = "Le café a fermé le 14 mars.\n\nLe maire a réagi à la décision."
+    path = write(tmp_path / "latin1.txt", text.encode("latin-1"))
+    doc = load_documents([path]).documents[0]
+    assert doc.text == text and doc.origins["encoding"] == "cp1252"
+    utf8 = load_documents([write(tmp_path / "utf8.txt", text)]).documents[0]
+    assert utf8.text == text and "encoding" not in utf8.origins  # UTF-8 is not a detection
+
+
+def test_cyrillic_in_windows_1251_is_read_as_cyrillic(tmp_path):
+    text = "Мост закрыли 10 марта, сообщил мэр города."
+    doc = load_documents([write(tmp_path / "ru.txt", text.encode("cp1251"))]).documents[0]
+    assert (doc.text, doc.origins["encoding"]) == (text, "cp1251")
+
+
+UNDECODABLE = bytes(range(1, 256))  # no NUL, not UTF-8, and no encoding reads it as text
+
+
+def test_bytes_no_encoding_reads_are_invalid_utf8_and_say_at_which_byte(tmp_path):
+    path = write(tmp_path / "noise.txt", UNDECODABLE)
     problem = only_problem(load_documents([path, CORPUS]))
     assert problem.reason == "invalid-utf8"
-    assert str(path) in problem.message and "offset 3" in problem.message and "0xe9" in problem.message
+    assert str(path) in problem.message and "offset 127" in problem.message and "0x80" in problem.message
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\r\n", b"\xef\xbb\xbf"])
@@ -424,7 +442,7 @@ def test_symlinked_directory_elsewhere_is_followed_only_when_asked(tmp_path):
 # --- strict mode and total failure --------------------------------------------------------------
 
 def test_strict_raises_the_first_problem_with_path_and_reason(tmp_path):
-    path = write(tmp_path / "bad.txt", b"\xff\xfd")
+    path = write(tmp_path / "bad.txt", UNDECODABLE)
     with pytest.raises(InputError) as caught:
         load_documents([CORPUS, path], strict=True)
     assert caught.value.reason == "invalid-utf8"
