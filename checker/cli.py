@@ -256,6 +256,8 @@ def _review_file(args: argparse.Namespace) -> Path | None:
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
     documents, problems = _documents(args, settings)
+    for problem in problems:  # what an estimate leaves out is what the report would leave out
+        print(f"warning: {problem.message}", file=sys.stderr)
     gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
     prices = None
     if args.prices:

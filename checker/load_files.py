@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .bounded import read_regular
 from .errors import InputError
@@ -24,9 +25,13 @@ from .settings import DEFAULT_MAX_FILE_BYTES
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 FEED_SUFFIXES = frozenset({".jsonl"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
-SUPPORTED_LIST = ".txt, .md, .html, .htm or .jsonl"
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCX_SUFFIXES = frozenset({".docx"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+SUPPORTED_LIST = ".txt, .md, .html, .htm, .pdf, .docx or .jsonl"
 MANIFEST_NAME = "manifest.json"
+# Files that live beside articles without being one: read elsewhere, never listed as skipped.
+COMPANION_NAMES = frozenset({MANIFEST_NAME, "review.toml"})
 MAX_FOLDER_DEPTH = 100  # deeper folders are a problem, not a RecursionError
 # UTF-32 first: its little-endian BOM starts with UTF-16's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -124,15 +129,16 @@ def _expand_folder(folder: Path, log: ProblemLog, manifests: list[Path],
     if manifest.is_file() and not log.left_roots(manifest):
         manifests.append(manifest)
     files = list(_walk_folder(folder, log, ancestors=frozenset()))
-    if not files and report_empty:
+    if report_empty and not any(path.suffix.lower() in SUPPORTED_SUFFIXES for path in files):
         log.add(folder, "no-documents", f"{folder}: no {SUPPORTED_LIST} files in this folder")
     for path in files:
         yield path, False
 
 
 def _walk_folder(folder: Path, log: ProblemLog, ancestors: frozenset[str]) -> Iterator[Path]:
-    """Supported files under `folder` in name order, skipping hidden entries, symlink cycles,
-    links out of the roots and folders nested deeper than MAX_FOLDER_DEPTH."""
+    """Files under `folder` in name order (load lists the unsupported ones as skipped), skipping
+    hidden entries, companion files, symlink cycles, links out of the roots and folders nested
+    deeper than MAX_FOLDER_DEPTH."""
     real = os.path.realpath(folder)
     if real in ancestors:
         log.add(folder, "symlink-loop", f"{folder}: symbolic link loops back to {real}; skipped")
@@ -156,7 +162,7 @@ def _walk_folder(folder: Path, log: ProblemLog, ancestors: frozenset[str]) -> It
             reason = "symlink-loop" if err.errno == errno.ELOOP else "unreadable"
             log.add(path, reason, f"{path}: cannot follow ({err.strerror})")
             continue
-        if not is_dir and path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if not is_dir and entry.name in COMPANION_NAMES:
             continue
         if entry.is_symlink() and log.left_roots(path):
             continue
@@ -182,7 +188,8 @@ def readable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _read_bytes(path: Path, log: ProblemLog) -> bytes | None:
+def read_bytes(path: Path, log: ProblemLog) -> bytes | None:
+    """The bytes of a regular file within the size limit; None, with a problem logged, otherwise."""
     try:
         return read_regular(path, limit=log.max_file_bytes)
     except InputError as err:  # a FIFO, device or socket, or over the size limit
@@ -195,21 +202,21 @@ def _read_bytes(path: Path, log: ProblemLog) -> bytes | None:
     return None
 
 
+def read_limited(stream: BinaryIO, *, limit: int, name: str) -> bytes:
+    """A stream's bytes (standard input, a download) up to `limit`; an InputError past it."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: larger than the {limit:,}-byte limit (CHECKER_MAX_FILE_BYTES); "
+                         "not read", path=name, reason="too-large")
+    return data
+
+
 @dataclass(frozen=True)
 class Decoded:
     """A file's text and the encoding it was read in (a Python codec name)."""
 
     text: str
     encoding: str
-
-
-def read_text(path: Path, log: ProblemLog) -> Decoded | None:
-    """The file's text. A feed is decoded whatever its lines hold: each line is checked on its own,
-    so one bad byte costs that line, not the feed."""
-    data = _read_bytes(path, log)
-    if data is None:
-        return None
-    return decode_text(data, path, log, feed=path.suffix.lower() in FEED_SUFFIXES)
 
 
 def decode_text(data: bytes, path: str | os.PathLike[str], log: ProblemLog, *,

@@ -50,11 +50,11 @@ def make(tmp_path: Path, kind: str) -> Path:
     elif kind == "glob matching nothing":
         path = tmp_path / "*.nothing"
     elif kind == "unsupported file":
-        path = path.with_suffix(".pdf")
-        path.write_bytes(b"%PDF-1.7")
+        path = path.with_suffix(".rtf")
+        path.write_bytes(b"{\\rtf1 Story}")
     elif kind == "folder without readable files":
         path.mkdir()
-        (path / "scan.pdf").write_bytes(b"%PDF-1.7")
+        (path / "scan.tiff").write_bytes(b"II*\x00")
         (path / ".hidden.txt").write_text("Hidden files are skipped.")
     elif kind == "symlink to itself":
         path = path.with_suffix(".txt")
@@ -79,8 +79,8 @@ ALONE = {  # kind -> words of the one error line
     "invalid UTF-8": "not valid UTF-8 (byte 0x80 at offset 127), nor text in any encoding detected",
     "missing path": "no such file or folder",
     "glob matching nothing": "no files match this pattern",
-    "unsupported file": "unsupported file type .pdf",
-    "folder without readable files": "no .txt, .md, .html, .htm or .jsonl files in this folder",
+    "unsupported file": "unsupported file type .rtf",
+    "folder without readable files": "no .txt, .md, .html, .htm, .pdf, .docx or .jsonl files in this folder",
     "symlink to itself": "cannot read (Too many levels of symbolic links)",
     "broken symlink": "no such file (a broken link?)",
     "folder whose only entry loops back": "symbolic link loops back",
