@@ -12,11 +12,12 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import docx
-import pypdf
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+# pypdf and python-docx are imported where used: most corpora hold neither kind of file.
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 _DOCUMENT_PART = "word/document.xml"
 # pypdf logs what it repairs in a damaged file; unconfigured, Python would print each to stderr,
@@ -56,6 +57,8 @@ def _unwrapped(lines: list[str]) -> str:
 
 def extract_pdf(data: bytes) -> tuple[str, dict[str, str | None]]:
     """(the text of every page, {"title": the document's own title, if any})."""
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -73,6 +76,8 @@ def extract_pdf(data: bytes) -> tuple[str, dict[str, str | None]]:
 
 def extract_docx(data: bytes, *, max_bytes: int) -> tuple[str, dict[str, str | None]]:
     """(the text of the body's paragraphs and table rows in order, {"title": the core title})."""
+    import docx
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             size = archive.getinfo(_DOCUMENT_PART).file_size
@@ -92,6 +97,8 @@ def extract_docx(data: bytes, *, max_bytes: int) -> tuple[str, dict[str, str | N
 
 def _blocks(item: Paragraph | Table) -> list[str]:
     """A paragraph's text (a line break inside it is "\n"), or one block per table row."""
+    from docx.text.paragraph import Paragraph
+
     if isinstance(item, Paragraph):
         return [item.text]
     rows = []

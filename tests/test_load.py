@@ -169,16 +169,23 @@ def test_html_metadata_comes_from_the_markup(tmp_path):
     write(tmp_path / "page.htm", PAGE)
     doc = load_documents([tmp_path / "page.htm"]).documents[0]
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Musk & Putin talk", "The Journal", "https://journal.example/musk", date(2024, 10, 25))
+        "Musk and Putin", "The Journal", "https://journal.example/og", date(2024, 10, 25))
     assert set(doc.origins.values()) == {"html-meta"}
 
 
 def test_html_falls_back_to_h1_and_time_datetime(tmp_path):
     write(tmp_path / "bare.html", "<body><h1>Headline <b>here</b></h1><p>By staff</p>"
-          "<time datetime=\"2024-10-24T10:00\">Thursday</time><p>Story text.</p>"
-          "<meta property=\"og:url\" content=\"https://x.example/a\"></body>")
+          "<time datetime=\"2024-10-24T10:00\">Thursday</time><p>Story text.</p></body>")
     doc = load_documents([tmp_path / "bare.html"]).documents[0]
-    assert (doc.title, doc.published, doc.url) == ("Headline here", date(2024, 10, 24), "https://x.example/a")
+    assert (doc.title, doc.published, doc.text) == ("Headline here", date(2024, 10, 24),
+                                                    "By staff\n\nStory text.")
+
+
+def test_html_never_guesses_a_date_from_a_copyright_line_or_the_text(tmp_path):
+    write(tmp_path / "undated.html", "<html><body><article><p>The bridge closed on 3 March 2025, "
+          "the council said.</p></article><footer>Copyright 2024 Herald</footer></body></html>")
+    doc = load_documents([tmp_path / "undated.html"]).documents[0]
+    assert doc.published is None and doc.text == "The bridge closed on 3 March 2025, the council said."
 
 
 def test_html_with_no_readable_text_is_empty(tmp_path):
