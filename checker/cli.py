@@ -26,6 +26,7 @@ from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputE
 from .estimate import estimate_run
 from .gateway import Gateway
 from .load import Document, LoadProblem
+from .load_url import pages_folder
 from .pacing import Pacer, PaceStatus
 from .pipeline import Progress, run
 from .report import Report, failure_summary
@@ -120,11 +121,13 @@ def _metadata(items: Sequence[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _documents(args: argparse.Namespace,
-               settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
+def _documents(args: argparse.Namespace, settings: Settings,
+               cassette: str | Path | None = None) -> tuple[list[Document], list[LoadProblem]]:
+    # Pages fetched from URLs are kept beside the cassette, so its replay reads the same text.
     return gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
                             metadata=_metadata(args.meta), follow_links=args.follow_links,
-                            max_file_bytes=settings.max_file_bytes)
+                            max_file_bytes=settings.max_file_bytes,
+                            cache=pages_folder(cassette) if cassette else None)
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -178,12 +181,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
     out = _output_folder(args.out)  # checked before any answer is paid for
-    documents, problems = _documents(args, settings)
+    cassette = Cassette(args.cassette or out / "cassette.jsonl")
+    documents, problems = _documents(args, settings, cassette.path)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     review_file = _review_file(args)  # read now: a bad one should cost no model call either
     review_entries = read_review(review_file) if review_file is not None else []
-    cassette = Cassette(args.cassette or out / "cassette.jsonl")
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
@@ -255,7 +258,7 @@ def _review_file(args: argparse.Namespace) -> Path | None:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = _documents(args, settings)
+    documents, problems = _documents(args, settings, args.cassette)
     for problem in problems:  # what an estimate leaves out is what the report would leave out
         print(f"warning: {problem.message}", file=sys.stderr)
     gateway = Gateway(settings=settings, cassette=Cassette(args.cassette))
@@ -296,8 +299,8 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = _documents(args, settings)
     cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
+    documents, problems = _documents(args, settings, cassette.path)
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
         run(documents, gateway, collect_misses=True, load_problems=problems)

@@ -44,6 +44,7 @@ from .load_metadata import (
     detect_title,
     read_manifest,
 )
+from .load_url import DEFAULT_FETCH_TIMEOUT, UrlReader, is_url
 from .settings import DEFAULT_MAX_FILE_BYTES
 from .types import Document
 
@@ -70,9 +71,13 @@ def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = F
                    manifest: str | os.PathLike[str] | None = None,
                    metadata: Mapping[str, Mapping[str, str]] | None = None,
                    follow_links: bool = False,
-                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> LoadResult:
-    """Load every document named by `inputs`; `metadata` (id -> fields) overrides all other sources
-    and must name loaded documents only."""
+                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                   cache: str | os.PathLike[str] | None = None,
+                   fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> LoadResult:
+    """Load every document named by `inputs`: paths, folders, globs, "-" for standard input and
+    http(s) URLs (kept in the `cache` folder once fetched: `pages_folder(cassette)` is the one a
+    cassette's run reads again). `metadata` (id -> fields) overrides all other sources and must
+    name loaded documents only."""
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     log = ProblemLog(strict, follow_links=follow_links, max_file_bytes=max_file_bytes)
@@ -86,7 +91,8 @@ def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = F
     manifest_entries = _manifest_entries(found_manifests, manifest, explicit_manifest, log)
     documents: list[Document] = []
     admitted = _Admitted(log)
-    for draft in _drafts(items, explicit_manifest, log):
+    urls = UrlReader(cache=cache, timeout=fetch_timeout, limit=max_file_bytes)
+    for draft in _drafts(items, explicit_manifest, log, urls):
         if admitted.accepts(draft):
             layers = [("cli", overrides.get(draft.id, {})), *draft.layers,
                       ("manifest", manifest_entries.get(draft.id, {}))]
@@ -117,7 +123,7 @@ def _manifest_entries(found: Sequence[Path], manifest: str | os.PathLike[str] | 
     return entries
 
 
-Item = tuple[Path, bool] | str  # (a file, named explicitly), or "-" for standard input
+Item = tuple[Path, bool] | str  # (a file, named explicitly), or "-" for standard input, or a URL
 
 
 def _items(inputs: Sequence[str | os.PathLike[str]], log: ProblemLog,
@@ -125,19 +131,22 @@ def _items(inputs: Sequence[str | os.PathLike[str]], log: ProblemLog,
     for raw in inputs:
         if stdin_name(raw):
             yield STDIN
+        elif is_url(raw):
+            yield os.fspath(raw)
         else:
             yield from expand_input(raw, log, manifests)
 
 
-def _drafts(items: Sequence[Item], explicit_manifest: str | None, log: ProblemLog) -> Iterator[Draft]:
+def _drafts(items: Sequence[Item], explicit_manifest: str | None, log: ProblemLog,
+            urls: UrlReader) -> Iterator[Draft]:
     """The drafts of every input, each file once; every unsupported file is a problem, except the
     companions a folder keeps beside its articles (a manifest, review.toml)."""
     seen_files: set[str] = set()
     for item in items:
         if isinstance(item, str):
-            if item not in seen_files:  # standard input can be read once
+            if item not in seen_files:  # standard input can be read once, a page fetched once
                 seen_files.add(item)
-                yield from _stdin_drafts(log)
+                yield from _stdin_drafts(log) if item == STDIN else urls.drafts(item, log)
             continue
         path, named_explicitly = item
         real = os.path.realpath(path)

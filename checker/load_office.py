@@ -68,7 +68,7 @@ def extract_pdf(data: bytes) -> tuple[str, dict[str, str | None]]:
     except UnreadableDocument:
         raise
     except Exception as err:  # a malformed file can fail anywhere inside the parser
-        raise UnreadableDocument(f"not a readable PDF ({_first_line(err)})", reason="bad-pdf") from None
+        raise UnreadableDocument(f"not a readable PDF ({first_line(err)})", reason="bad-pdf") from None
     # Layout mode leaves a blank line where the page leaves a line's gap: a paragraph break.
     blocks = [block for page in pages for block in page.split("\n\n")]
     return paragraphs_text(blocks, unwrap=True), {"title": title if isinstance(title, str) else None}
@@ -90,7 +90,7 @@ def extract_docx(data: bytes, *, max_bytes: int) -> tuple[str, dict[str, str | N
     except UnreadableDocument:
         raise
     except Exception as err:  # not a zip, no document part, or malformed XML
-        raise UnreadableDocument(f"not a readable Word .docx file ({_first_line(err)})",
+        raise UnreadableDocument(f"not a readable Word .docx file ({first_line(err)})",
                                  reason="bad-docx") from None
     return paragraphs_text(blocks), {"title": title or None}
 
@@ -111,6 +111,7 @@ def _blocks(item: Paragraph | Table) -> list[str]:
     return rows
 
 
-def _first_line(err: BaseException) -> str:
+def first_line(err: BaseException) -> str:
+    """An exception as one line to show: its message's first line, else its type."""
     text = str(err).strip()
     return text.splitlines()[0] if text else type(err).__name__
