@@ -181,12 +181,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
     out = _output_folder(args.out)  # checked before any answer is paid for
-    cassette = Cassette(args.cassette or out / "cassette.jsonl")
-    documents, problems = _documents(args, settings, cassette.path)
+    cassette_path = args.cassette or out / "cassette.jsonl"
+    documents, problems = _documents(args, settings, cassette_path)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     review_file = _review_file(args)  # read now: a bad one should cost no model call either
     review_entries = read_review(review_file) if review_file is not None else []
+    cassette = Cassette(cassette_path)
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=_rerecord_hint(args))
@@ -299,8 +300,9 @@ def _rerecord_hint(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    cassette = Cassette(args.cassette or Path(args.out).with_name("cassette.jsonl"))
-    documents, problems = _documents(args, settings, cassette.path)
+    cassette_path = args.cassette or Path(args.out).with_name("cassette.jsonl")
+    documents, problems = _documents(args, settings, cassette_path)
+    cassette = Cassette(cassette_path)
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
         run(documents, gateway, collect_misses=True, load_problems=problems)
