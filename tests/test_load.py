@@ -797,7 +797,8 @@ def test_a_front_matter_date_that_is_no_calendar_date_is_a_problem(value, tmp_pa
     path = write(tmp_path / "fm.md", f"---\ntitle: T\ndate: {value}\n---\nBody text.\n")
     result = load_documents([path])
     assert only_problem(result).message == \
-        f"{path} front matter: date {value!r} is not an ISO date (YYYY-MM-DD)"
+        f"{path} front matter: date {value!r} is not a date (YYYY-MM-DD, or a day, month and year " \
+        "such as March 14, 2025)"
     assert result.documents[0].published is None and result.documents[0].title == "T"
 
 
