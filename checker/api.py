@@ -1,8 +1,9 @@
 """Library API: `check_async(...)` and its synchronous wrapper `check(...)` -> Report.
 
-Documents may be `Document` values, paths, folders or globs. Any `Transport` (a callable that
-takes a ModelRequest and returns a ModelResponse, sync or async) plugs in as `transport`;
-without one, an OpenAI-compatible server is used. `check_with` runs on a gateway the caller
+Documents may be `Document` values, paths, folders, globs, "-" (standard input) or http(s) URLs
+(kept beside the cassette once fetched). Any `Transport` (a callable that takes a ModelRequest
+and returns a ModelResponse, sync or async) plugs in as `transport`; without one, an
+OpenAI-compatible server is used. `check_with` runs on a gateway the caller
 opened (the command line does, to show the gateway's pace): one place for the run, the batch
 path and the review step.
 """
@@ -19,6 +20,7 @@ from .cassette import Cassette
 from .errors import ConfigurationError, InputError
 from .gateway import Gateway
 from .load import Document, LoadProblem, load_documents
+from .load_url import pages_folder
 from .model import Transport
 from .pipeline import Progress, run_async
 from .report import Report
@@ -32,15 +34,18 @@ def gather_documents(sources: Iterable[Source], *, strict: bool = False,
                      manifest: str | os.PathLike[str] | None = None,
                      metadata: Mapping[str, Mapping[str, str]] | None = None,
                      follow_links: bool = False, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                     cache: str | os.PathLike[str] | None = None,
                      ) -> tuple[list[Document], list[LoadProblem]]:
-    """The documents to check, and the inputs that could not be read (one problem each)."""
+    """The documents to check, and the inputs that could not be read (one problem each); fetched
+    URLs are kept in `cache`."""
     items = list(sources)
     documents = [s for s in items if isinstance(s, Document)]
     paths = [s for s in items if not isinstance(s, Document)]
     problems: list[LoadProblem] = []
     if paths:
         loaded = load_documents(paths, strict=strict, manifest=manifest, metadata=metadata,
-                                follow_links=follow_links, max_file_bytes=max_file_bytes)
+                                follow_links=follow_links, max_file_bytes=max_file_bytes,
+                                cache=cache)
         documents += loaded.documents
         problems = loaded.problems
     if not documents:
@@ -90,11 +95,13 @@ async def check_async(documents_or_paths: Iterable[Source] | Source, *, model: s
     if mode is None and transport is not None and cassette is None:
         mode = "live"
     base = base.with_(model=model, mode="replay" if batch else mode)
+    tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
+    # Pages fetched from URLs are kept beside the cassette, so its replay reads the same text.
     documents, problems = gather_documents(documents_or_paths, strict=strict,
                                            follow_links=follow_links,
-                                           max_file_bytes=base.max_file_bytes)
+                                           max_file_bytes=base.max_file_bytes,
+                                           cache=pages_folder(tape.path) if tape.path else None)
     entries = read_review(review) if review is not None else None  # before any model call
-    tape = cassette if isinstance(cassette, Cassette) else Cassette(cassette)
     if base.mode == "record" or batch:
         tape.check_writable()
     async with Gateway(settings=base, cassette=tape, transport=transport) as gateway:

@@ -28,6 +28,7 @@ from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputE
 from .estimate import estimate_run
 from .gateway import Gateway
 from .load import Document, LoadProblem
+from .load_url import pages_folder
 from .pipeline import run
 from .report import Report, failure_summary
 from .review import VERDICTS, read_review, tripping
@@ -127,11 +128,13 @@ def _metadata(items: Sequence[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _documents(args: argparse.Namespace,
-               settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
+def _documents(args: argparse.Namespace, settings: Settings,
+               cassette: str | Path | None = None) -> tuple[list[Document], list[LoadProblem]]:
+    # Pages fetched from URLs are kept beside the cassette, so its replay reads the same text.
     return gather_documents(args.inputs, strict=args.strict, manifest=args.manifest,
                             metadata=_metadata(args.meta), follow_links=args.follow_links,
-                            max_file_bytes=settings.max_file_bytes)
+                            max_file_bytes=settings.max_file_bytes,
+                            cache=pages_folder(cassette) if cassette else None)
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -142,12 +145,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     # With --batch the run only reads the cassette; missing answers go out as batches.
     settings = _settings(args, mode="replay" if args.batch else args.mode)
     out = _output_folder(args.out)  # checked before any answer is paid for
-    documents, problems = _documents(args, settings)
+    cassette_path = _cassette_path(args)
+    documents, problems = _documents(args, settings, cassette_path)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
     review_file = _review_file(args)  # read now: a bad one should cost no model call either
     review_entries = read_review(review_file) if review_file is not None else []
-    cassette = _cassette(args)
+    cassette = Cassette(cassette_path)
     if settings.mode == "record" or args.batch:
         cassette.check_writable()
     gateway = Gateway(settings=settings, cassette=cassette,
@@ -215,15 +219,18 @@ def _review_file(args: argparse.Namespace) -> Path | None:
     return candidate if os.path.lexists(candidate) else None
 
 
-def _cassette(args: argparse.Namespace) -> Cassette:
+def _cassette_path(args: argparse.Namespace) -> Path:
     """--cassette, else the corpus folder's: never inside --out, which users delete freely."""
-    return Cassette(args.cassette or default_cassette(args.inputs))
+    return Path(args.cassette) if args.cassette else default_cassette(args.inputs)
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = _documents(args, settings)
-    gateway = Gateway(settings=settings, cassette=_cassette(args))  # never records: replay mode
+    cassette_path = _cassette_path(args)
+    documents, problems = _documents(args, settings, cassette_path)
+    for problem in problems:  # what an estimate leaves out is what the report would leave out
+        print(f"warning: {problem.message}", file=sys.stderr)
+    gateway = Gateway(settings=settings, cassette=Cassette(cassette_path))  # never records: replay
     prices = None
     if args.prices:
         try:
@@ -260,8 +267,9 @@ def _rerecord_hint(args: argparse.Namespace, cassette: Cassette) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
-    documents, problems = _documents(args, settings)
-    cassette = _cassette(args)
+    cassette_path = _cassette_path(args)
+    documents, problems = _documents(args, settings, cassette_path)
+    cassette = Cassette(cassette_path)
     cassette.check_writable()  # the exported requests are remembered beside it
     gateway = Gateway(settings=settings, cassette=cassette)
     try:

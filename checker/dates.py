@@ -1,9 +1,12 @@
 """Dates as articles and their metadata write them: the one parser of a publication date (pure).
 
-`detect_published` finds a document's date in its first lines (a "date YYYY-MM-DD" line, or a
-dateline such as "Oct. 11, 2022"); `normalise_published` turns a metadata value into YYYY-MM-DD;
-`published_date` reads that string back as a date. `MONTH_NAMES` is the month pattern timeexpr
-reads times with too.
+`detect_published` finds a document's date in its first lines (a "date YYYY-MM-DD" line, a line
+that is a date such as "Oct. 11, 2022", or a dateline such as "Millbrook Herald, 14 March 2025" or
+"MILLBROOK, March 14 (Valley Gazette) -"); `normalise_published` turns a metadata value (ISO, or a
+date written out, "March 14, 2025") into YYYY-MM-DD; `published_date` reads that string back as a
+date. Written-out dates are read by dateparser in strict mode: a date without its year, or with
+no month name (03/04/2025 is two dates), is no date, never a guess. `MONTH_NAMES` is the month
+pattern timeexpr reads times with too.
 """
 from __future__ import annotations
 
@@ -31,6 +34,16 @@ _DATELINE_FORMS = (
 )
 _DATELINE_LEAD = re.compile(r"(?:(?:published|posted)(?:\s+on)?\s*:?\s*)?"
                             r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?", re.I)
+# "PLACE, DATE" or "PLACE, DATE (OUTLET) -", the article perhaps going on after the dash; the
+# date names its month beside a day (checked before dateparser is asked).
+_PLACE_DATELINE = re.compile(r"(?P<place>[^\W\d][^,()]{0,60}?),\s+(?P<date>[^()]{3,40}?)\s*"
+                             r"(?:\((?P<outlet>[^()]{1,60})\)\s*)?(?:[-\u2013\u2014]+(?:\s|$)|$)")
+_DAY_AND_MONTH = re.compile(rf"\b(?:(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?!\d)|\d{{1,2}}(?:st|nd|rd|th)?"
+                            rf"\s+(?:of\s+)?(?:{MONTH_NAMES})\b)", re.I)
+_HUMAN_DATE_SETTINGS: dict[str, Any] = {
+    "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],  # never "yesterday", never a bare timestamp
+    "RETURN_AS_TIMEZONE_AWARE": False}
 _DATELINE_TIME = re.compile(r"(?:(?:T|,?\s*(?:at\s+)?)\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
                             r"(?:\s*(?:[a-z]{1,5}|[+-]\d{2}:?\d{2}))?)?\s*", re.I)
 
@@ -92,24 +105,59 @@ def leading_lines(text: str, count: int) -> Iterator[str]:
 
 def detect_published(text: str) -> tuple[str, str] | None:
     """(YYYY-MM-DD, origin) from a "date" line opening the text ("date-line") or a dateline among
-    its first lines ("dateline"); None when neither is there."""
+    its first lines ("dateline"); None when neither is there. A dateline without its year gives
+    no date: the publication date must then come from elsewhere."""
     match = DATE_LINE.match(text)
     if match and (found := iso_date(match["year"], match["month"], match["day"])):
         return found, "date-line"
     for line in leading_lines(text, DATELINE_SEARCH_LINES):
-        if found := parse_dateline(line):
+        if found := parse_dateline(line) or place_dateline(line):
             return found, "dateline"
     return None
 
 
+def place_dateline(line: str) -> str | None:
+    """The ISO date of a "PLACE, DATE" dateline ("Millbrook Herald, 14 March 2025"; "MILLBROOK,
+    March 14 (Valley Gazette) -" has no year and so gives None)."""
+    match = _PLACE_DATELINE.match(line)
+    if not match or not _DAY_AND_MONTH.search(match["date"]):
+        return None
+    return parse_human_date(match["date"])
+
+
+def is_dateline(line: str) -> bool:
+    """True when the line opens with a dateline, with or without its year."""
+    match = _PLACE_DATELINE.match(line)
+    return bool(match and _DAY_AND_MONTH.search(match["date"]) and
+                (parse_human_date(match["date"]) or _yearless(match["date"])))
+
+
+def _yearless(text: str) -> bool:
+    """True for a day and month alone ("March 14", "14th of March"), which is a date lacking its year."""
+    return bool(re.fullmatch(rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
+                             rf"(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?"
+                             rf"\s+(?:of\s+)?(?:{MONTH_NAMES})\.?)", text.strip(), re.I))
+
+
+def parse_human_date(text: str) -> str | None:
+    """A date written out with its month's name and a year, as YYYY-MM-DD; None for anything
+    else (no year, no month name, no such day)."""
+    if not re.search(MONTH_NAMES, text, re.I) or not re.search(r"\d{4}", text):
+        return None
+    import dateparser  # read on first use: most documents carry ISO dates
+
+    found = dateparser.parse(text, languages=["en"], settings=_HUMAN_DATE_SETTINGS)
+    return found.date().isoformat() if found else None
+
+
 def is_date_line(line: str) -> bool:
-    """True when the line is a date, not a title: a "date" line or a dateline."""
-    return bool(DATE_LINE.match(line)) or parse_dateline(line) is not None
+    """True when the line is a date, not a title: a "date" line, a date, or a dateline."""
+    return bool(DATE_LINE.match(line)) or parse_dateline(line) is not None or is_dateline(line)
 
 
 def normalise_published(value: Any) -> str:
-    """A metadata value (a date, a datetime, or an ISO date or timestamp as text) as YYYY-MM-DD;
-    ValueError for anything else."""
+    """A metadata value (a date, a datetime, an ISO date or timestamp as text, or a date written
+    out with its month's name and year) as YYYY-MM-DD; ValueError for anything else."""
     if isinstance(value, datetime):  # YAML turns unquoted timestamps into these
         return value.date().isoformat()
     if isinstance(value, date):
@@ -122,4 +170,7 @@ def normalise_published(value: Any) -> str:
             return datetime.fromisoformat(text).date().isoformat()
     except ValueError:
         pass
-    raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+    if found := parse_human_date(text[:100]):
+        return found
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, or a day, month and year such as "
+                     "March 14, 2025)")

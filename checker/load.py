@@ -1,22 +1,26 @@
-"""Load news articles (files, folders, globs, JSONL feeds) into `Document`s; bad inputs become `LoadProblem`s.
+"""Load news articles (files, folders, globs, JSONL feeds, standard input) into `Document`s; bad
+inputs become `LoadProblem`s.
 
-`Document.text` is exactly what was decoded from UTF-8, or UTF-16/32 with a BOM (BOM dropped, front
-matter cut off; for HTML, the extracted readable text), and every offset in checker indexes that string.
-Only regular files of at most `max_file_bytes` inside the folders, files and glob bases the caller
-named are read; a symbolic link that leaves them is a problem unless `follow_links` is set.
+`Document.text` is exactly what was decoded (UTF-8, UTF-16/32 with a BOM, or the encoding detected;
+BOM dropped, front matter cut off; for HTML, PDF and Word, the extracted text as paragraphs), and
+every offset in checker indexes that string. Only regular files of at most `max_file_bytes` inside
+the folders, files and glob bases the caller named are read; a symbolic link that leaves them is a
+problem unless `follow_links` is set, and so is every file a folder holds that is not an article.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bounded import json_loads
 from .dates import DATELINE_SEARCH_LINES, detect_published, published_date
 from .errors import InputError
+from .load_drafts import Draft, draft_from_bytes, drafts_from_file, sniff_kind, stdin_name
 from .load_files import (
+    COMPANION_NAMES,
     FEED_SUFFIXES,
     HTML_SUFFIXES,
     MANIFEST_NAME,
@@ -28,11 +32,10 @@ from .load_files import (
     ProblemLog,
     expand_input,
     printable,
-    read_text,
+    read_limited,
     readable,
     root_of,
 )
-from .load_html import extract_html
 from .load_metadata import (
     FRONT_MATTER_ALIASES,
     MAX_TITLE_CHARS,
@@ -40,8 +43,8 @@ from .load_metadata import (
     clean_metadata,
     detect_title,
     read_manifest,
-    split_front_matter,
 )
+from .load_url import DEFAULT_FETCH_TIMEOUT, UrlReader, is_url
 from .settings import DEFAULT_MAX_FILE_BYTES
 from .types import Document
 
@@ -49,6 +52,11 @@ __all__ = ["Document", "LoadProblem", "LoadResult", "load_documents", "make_docu
            "TEXT_SUFFIXES", "HTML_SUFFIXES", "FEED_SUFFIXES", "SUPPORTED_SUFFIXES", "METADATA_FIELDS",
            "FRONT_MATTER_ALIASES", "MANIFEST_NAME", "MAX_TITLE_CHARS", "DATELINE_SEARCH_LINES",
            "MAX_FOLDER_DEPTH"]
+
+
+STDIN = "-"
+STDIN_ID = "stdin"  # stable: a re-run on the same text reuses its recorded answers
+STDIN_NAME = "<stdin>"
 
 
 @dataclass
@@ -59,25 +67,17 @@ class LoadResult:
     problems: list[LoadProblem]
 
 
-@dataclass
-class _Draft:
-    """A document before metadata precedence and duplicate checks; `where` names it in messages."""
-
-    id: str
-    text: str
-    path: str
-    where: str
-    origin: str
-    metadata: dict[str, str]
-
-
 def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = False,
                    manifest: str | os.PathLike[str] | None = None,
                    metadata: Mapping[str, Mapping[str, str]] | None = None,
                    follow_links: bool = False,
-                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> LoadResult:
-    """Load every document named by `inputs`; `metadata` (id -> fields) overrides all other sources
-    and must name loaded documents only."""
+                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                   cache: str | os.PathLike[str] | None = None,
+                   fetch_timeout: float = DEFAULT_FETCH_TIMEOUT) -> LoadResult:
+    """Load every document named by `inputs`: paths, folders, globs, "-" for standard input and
+    http(s) URLs (kept in the `cache` folder once fetched: `pages_folder(cassette)` is the one a
+    cassette's run reads again). `metadata` (id -> fields) overrides all other sources and must
+    name loaded documents only."""
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     log = ProblemLog(strict, follow_links=follow_links, max_file_bytes=max_file_bytes)
@@ -87,15 +87,16 @@ def load_documents(inputs: Sequence[str | os.PathLike[str]], *, strict: bool = F
                  for doc_id, entry in (metadata or {}).items()}
     explicit_manifest = os.path.realpath(manifest) if manifest is not None else None
     found_manifests: list[Path] = []
-    files = [item for raw in inputs for item in expand_input(raw, log, found_manifests)]
+    items = list(_items(inputs, log, found_manifests))
     manifest_entries = _manifest_entries(found_manifests, manifest, explicit_manifest, log)
     documents: list[Document] = []
     admitted = _Admitted(log)
-    for draft in _drafts(files, explicit_manifest, log):
+    urls = UrlReader(cache=cache, timeout=fetch_timeout, limit=max_file_bytes)
+    for draft in _drafts(items, explicit_manifest, log, urls):
         if admitted.accepts(draft):
-            layers = [("cli", overrides.get(draft.id, {})), (draft.origin, draft.metadata),
+            layers = [("cli", overrides.get(draft.id, {})), *draft.layers,
                       ("manifest", manifest_entries.get(draft.id, {}))]
-            documents.append(_build_document(draft.id, draft.text, draft.path, layers))
+            documents.append(_build_document(draft.id, draft.text, draft.path, layers, draft.notes))
     if not documents:
         if log.problems:
             first = log.problems[0]
@@ -122,22 +123,57 @@ def _manifest_entries(found: Sequence[Path], manifest: str | os.PathLike[str] | 
     return entries
 
 
-def _drafts(files: Sequence[tuple[Path, bool]], explicit_manifest: str | None,
-            log: ProblemLog) -> Iterator[_Draft]:
-    """The drafts of every supported file, each file once; an unsupported one named explicitly is a
-    problem."""
+Item = tuple[Path, bool] | str  # (a file, named explicitly), or "-" for standard input, or a URL
+
+
+def _items(inputs: Sequence[str | os.PathLike[str]], log: ProblemLog,
+           manifests: list[Path]) -> Iterator[Item]:
+    for raw in inputs:
+        if stdin_name(raw):
+            yield STDIN
+        elif is_url(raw):
+            yield os.fspath(raw)
+        else:
+            yield from expand_input(raw, log, manifests)
+
+
+def _drafts(items: Sequence[Item], explicit_manifest: str | None, log: ProblemLog,
+            urls: UrlReader) -> Iterator[Draft]:
+    """The drafts of every input, each file once; every unsupported file is a problem, except the
+    companions a folder keeps beside its articles (a manifest, review.toml)."""
     seen_files: set[str] = set()
-    for path, named_explicitly in files:
+    for item in items:
+        if isinstance(item, str):
+            if item not in seen_files:  # standard input can be read once, a page fetched once
+                seen_files.add(item)
+                yield from _stdin_drafts(log) if item == STDIN else urls.drafts(item, log)
+            continue
+        path, named_explicitly = item
         real = os.path.realpath(path)
         if real in seen_files or real == explicit_manifest:
             continue  # the same file reached twice (overlapping inputs) is loaded once, silently
         seen_files.add(real)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            if named_explicitly:
-                log.add(path, "unsupported", f"{path}: unsupported file type "
+            if named_explicitly or path.name not in COMPANION_NAMES:
+                what = "unsupported file type" if named_explicitly else "skipped: unsupported file type"
+                log.add(path, "unsupported", f"{path}: {what} "
                         f"{path.suffix or '(no suffix)'}; expected {SUPPORTED_LIST}")
             continue
-        yield from _drafts_from_file(path, log)
+        yield from drafts_from_file(path, log)
+
+
+def _stdin_drafts(log: ProblemLog) -> list[Draft]:
+    """Standard input as one document, "stdin", of the kind its first bytes show."""
+    try:
+        data = read_limited(sys.stdin.buffer, limit=log.max_file_bytes, name=STDIN_NAME)
+    except InputError as err:
+        log.add(STDIN_NAME, err.reason, err.message)
+        return []
+    except OSError as err:
+        log.add(STDIN_NAME, "unreadable", f"{STDIN_NAME}: cannot read ({err.strerror or err})")
+        return []
+    draft = draft_from_bytes(data, sniff_kind(data), doc_id=STDIN_ID, name=STDIN_NAME, log=log)
+    return [draft] if draft else []
 
 
 class _Admitted:
@@ -148,7 +184,7 @@ class _Admitted:
         self.id_owner: dict[str, str] = {}
         self.text_owner: dict[bytes, str] = {}
 
-    def accepts(self, draft: _Draft) -> bool:
+    def accepts(self, draft: Draft) -> bool:
         log = self.log
         if not draft.text or draft.text.isspace():
             log.add(draft.path, "empty", f"{draft.where}: no text to check")
@@ -184,10 +220,12 @@ def make_document(id: str, text: str, *, title: str | None = None, source: str |
 
 
 def _build_document(doc_id: str, text: str, path: str | None,
-                    layers: Sequence[tuple[str, Mapping[str, str]]]) -> Document:
-    """Apply per-field precedence (earlier layers win), then fall back to detection in the text."""
+                    layers: Sequence[tuple[str, Mapping[str, str]]],
+                    notes: Mapping[str, str] | None = None) -> Document:
+    """Apply per-field precedence (earlier layers win), then fall back to detection in the text;
+    `notes` on how the text was read (its encoding, when it was fetched) join the origins."""
     values: dict[str, str] = {}
-    origins: dict[str, str] = {}
+    origins: dict[str, str] = dict(notes or {})
     for origin, metadata in layers:
         for name, value in metadata.items():
             if name not in values:
@@ -199,61 +237,3 @@ def _build_document(doc_id: str, text: str, path: str | None,
     published = values.pop("published", None)  # an ISO date string: Document reads it as a date
     return Document(id=doc_id, text=text, path=path, origins=origins,
                     published=published_date(published), **values)
-
-
-def _drafts_from_file(path: Path, log: ProblemLog) -> list[_Draft]:
-    """One draft per text or HTML file, one per line of a feed; a file that cannot be read has none."""
-    text = read_text(path, log)
-    if text is None:
-        return []
-    suffix = path.suffix.lower()
-    if suffix in FEED_SUFFIXES:
-        return _drafts_from_feed(path, text, log)
-    if suffix in HTML_SUFFIXES:
-        origin = "html-meta"
-        text, raw_metadata = extract_html(text)
-        metadata = clean_metadata(raw_metadata, path=path, where=str(path), log=log)
-    else:
-        origin = "front-matter"
-        text, metadata = split_front_matter(text, path, log)
-    name = readable(str(path))
-    return [_Draft(printable(readable(path.stem)), text, name, name, origin, metadata)]
-
-
-def _drafts_from_feed(path: Path, text: str, log: ProblemLog) -> list[_Draft]:
-    """A draft per JSON line {"id", "text", and metadata fields}; a bad line is a problem and skipped."""
-    drafts = []
-    # split("\n"), not splitlines(): U+2028 inside a JSON string is not a line break.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{readable(str(path))} line {number}"
-        if readable(line) != line:  # undecodable bytes, kept as surrogates by read_text
-            log.add(path, "bad-feed-line", f"{where}: not valid UTF-8")
-            continue
-        try:
-            record = json_loads(line)
-        except ValueError as err:  # not JSON, or nested too deep to parse
-            log.add(path, "bad-feed-line", f"{where}: not valid JSON ({getattr(err, 'msg', err)})")
-            continue
-        if not isinstance(record, dict):
-            log.add(path, "bad-feed-line", f"{where}: expected a JSON object")
-            continue
-        doc_id, body = record.get("id"), record.get("text")
-        if not isinstance(doc_id, str) or not doc_id.strip():
-            log.add(path, "bad-feed-line", f"{where}: needs a non-empty string \"id\"")
-            continue
-        if not isinstance(body, str):
-            log.add(path, "bad-feed-line", f"{where}: needs a string \"text\"")
-            continue
-        if not doc_id.isprintable():
-            log.add(path, "bad-feed-line", f"{where}: \"id\" must be one line of printable text")
-            continue
-        if readable(body) != body:
-            log.add(path, "bad-feed-line", f"{where}: \"text\" holds an escaped lone surrogate, "
-                    "which is not Unicode text")
-            continue
-        metadata = clean_metadata({k: record[k] for k in METADATA_FIELDS if k in record},
-                                  path=path, where=where, log=log)
-        drafts.append(_Draft(doc_id, body, readable(str(path)), where, "feed", metadata))
-    return drafts

@@ -2,8 +2,9 @@
 
 `expand_input` yields the files one input names (a file, a folder walked in name order, or a glob),
 skipping hidden entries and refusing links out of the roots unless links are followed; `read_text`
-decodes a file (UTF-8, or UTF-16/32 with a BOM) of at most `max_file_bytes`. Every refusal is one
-line in the `ProblemLog` (or, in strict mode, an InputError at once).
+decodes a file of at most `max_file_bytes` (UTF-8, UTF-16/32 with a BOM, or the encoding
+charset-normalizer detects). Every refusal is one line in the `ProblemLog` (or, in strict mode,
+an InputError at once).
 """
 from __future__ import annotations
 
@@ -14,17 +15,23 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .bounded import read_regular
 from .errors import InputError
+from .load_encoding import detect_encoding
 from .settings import DEFAULT_MAX_FILE_BYTES
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 FEED_SUFFIXES = frozenset({".jsonl"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
-SUPPORTED_LIST = ".txt, .md, .html, .htm or .jsonl"
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCX_SUFFIXES = frozenset({".docx"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+SUPPORTED_LIST = ".txt, .md, .html, .htm, .pdf, .docx or .jsonl"
 MANIFEST_NAME = "manifest.json"
+# Files that live beside articles without being one: read elsewhere, never listed as skipped.
+COMPANION_NAMES = frozenset({MANIFEST_NAME, "review.toml"})
 MAX_FOLDER_DEPTH = 100  # deeper folders are a problem, not a RecursionError
 # UTF-32 first: its little-endian BOM starts with UTF-16's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -122,15 +129,16 @@ def _expand_folder(folder: Path, log: ProblemLog, manifests: list[Path],
     if manifest.is_file() and not log.left_roots(manifest):
         manifests.append(manifest)
     files = list(_walk_folder(folder, log, ancestors=frozenset()))
-    if not files and report_empty:
+    if report_empty and not any(path.suffix.lower() in SUPPORTED_SUFFIXES for path in files):
         log.add(folder, "no-documents", f"{folder}: no {SUPPORTED_LIST} files in this folder")
     for path in files:
         yield path, False
 
 
 def _walk_folder(folder: Path, log: ProblemLog, ancestors: frozenset[str]) -> Iterator[Path]:
-    """Supported files under `folder` in name order, skipping hidden entries, symlink cycles,
-    links out of the roots and folders nested deeper than MAX_FOLDER_DEPTH."""
+    """Files under `folder` in name order (load lists the unsupported ones as skipped), skipping
+    hidden entries, companion files, symlink cycles, links out of the roots and folders nested
+    deeper than MAX_FOLDER_DEPTH."""
     real = os.path.realpath(folder)
     if real in ancestors:
         log.add(folder, "symlink-loop", f"{folder}: symbolic link loops back to {real}; skipped")
@@ -154,7 +162,7 @@ def _walk_folder(folder: Path, log: ProblemLog, ancestors: frozenset[str]) -> It
             reason = "symlink-loop" if err.errno == errno.ELOOP else "unreadable"
             log.add(path, reason, f"{path}: cannot follow ({err.strerror})")
             continue
-        if not is_dir and path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if not is_dir and entry.name in COMPANION_NAMES:
             continue
         if entry.is_symlink() and log.left_roots(path):
             continue
@@ -180,7 +188,8 @@ def readable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _read_bytes(path: Path, log: ProblemLog) -> bytes | None:
+def read_bytes(path: Path, log: ProblemLog) -> bytes | None:
+    """The bytes of a regular file within the size limit; None, with a problem logged, otherwise."""
     try:
         return read_regular(path, limit=log.max_file_bytes)
     except InputError as err:  # a FIFO, device or socket, or over the size limit
@@ -193,13 +202,27 @@ def _read_bytes(path: Path, log: ProblemLog) -> bytes | None:
     return None
 
 
-def read_text(path: Path, log: ProblemLog) -> str | None:
-    """The file's text. A feed is decoded whatever its lines hold: each line is checked on its own,
-    so one bad byte costs that line, not the feed."""
-    data = _read_bytes(path, log)
-    if data is None:
-        return None
-    feed = path.suffix.lower() in FEED_SUFFIXES
+def read_limited(stream: BinaryIO, *, limit: int, name: str) -> bytes:
+    """A stream's bytes (standard input, a download) up to `limit`; an InputError past it."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: larger than the {limit:,}-byte limit (CHECKER_MAX_FILE_BYTES); "
+                         "not read", path=name, reason="too-large")
+    return data
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and the encoding it was read in (a Python codec name)."""
+
+    text: str
+    encoding: str
+
+
+def decode_text(data: bytes, path: str | os.PathLike[str], log: ProblemLog, *,
+                feed: bool = False) -> Decoded | None:
+    """UTF-8, UTF-16/32 with a BOM, or (not for a feed) the encoding charset-normalizer detects;
+    None, with a problem logged, when the bytes are binary, undecodable or empty."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     if encoding == "utf-8" and b"\x00" in data and not feed:
         log.add(path, "binary", f"{path}: looks like a binary file (contains NUL bytes), not UTF-8 text")
@@ -207,16 +230,20 @@ def read_text(path: Path, log: ProblemLog) -> str | None:
     try:
         text = data.decode(encoding, "surrogateescape" if feed and encoding == "utf-8" else "strict")
     except UnicodeDecodeError as err:
-        log.add(path, "invalid-" + encoding.replace("-", ""), f"{path}: not valid {encoding.upper()} "
-                f"(byte 0x{data[err.start]:02x} at offset {err.start})")
-        return None
+        detected = detect_encoding(data) if encoding == "utf-8" and not feed else None
+        if detected is None:
+            log.add(path, "invalid-" + encoding.replace("-", ""), f"{path}: not valid {encoding.upper()} "
+                    f"(byte 0x{data[err.start]:02x} at offset {err.start})"
+                    + ("" if encoding != "utf-8" else ", nor text in any encoding detected"))
+            return None
+        encoding, text = detected, data.decode(detected)
     if "\x00" in text and not feed:  # UTF-16 or UTF-32 text holding a NUL character
         log.add(path, "binary", f"{path}: looks like a binary file (contains NUL characters)")
         return None
     if not text or text.isspace():
         log.add(path, "empty", f"{path}: file is empty" if not text else f"{path}: only whitespace")
         return None
-    return text[1:] if text.startswith("\ufeff") else text
+    return Decoded(text[1:] if text.startswith("\ufeff") else text, encoding)
 
 
 def printable(name: str) -> str:

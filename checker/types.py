@@ -19,7 +19,9 @@ from .dates import published_date
 @dataclass(frozen=True)
 class Document:
     """One article: `text` exactly as decoded (every offset indexes it), its metadata, and in
-    `origins` where each field came from ("cli", "front-matter", "manifest", "date-line", ...)."""
+    `origins` where each field came from ("cli", "front-matter", "manifest", "date-line", ...)
+    and how the text was read: "encoding" (the codec detected for a file that was not UTF-8) and "fetched"
+    (when a URL was fetched, ISO 8601 UTC)."""
 
     id: str
     text: str

@@ -44,17 +44,17 @@ def make(tmp_path: Path, kind: str) -> Path:
         path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     elif kind == "invalid UTF-8":
         path = path.with_suffix(".txt")
-        path.write_bytes("café au lait".encode("latin-1"))
+        path.write_bytes(bytes(range(1, 256)))  # no encoding reads it: latin-1 would be detected
     elif kind == "missing path":
         path = tmp_path / "no-such-folder"
     elif kind == "glob matching nothing":
         path = tmp_path / "*.nothing"
     elif kind == "unsupported file":
-        path = path.with_suffix(".pdf")
-        path.write_bytes(b"%PDF-1.7")
+        path = path.with_suffix(".rtf")
+        path.write_bytes(b"{\\rtf1 Story}")
     elif kind == "folder without readable files":
         path.mkdir()
-        (path / "scan.pdf").write_bytes(b"%PDF-1.7")
+        (path / "scan.tiff").write_bytes(b"II*\x00")
         (path / ".hidden.txt").write_text("Hidden files are skipped.")
     elif kind == "symlink to itself":
         path = path.with_suffix(".txt")
@@ -76,11 +76,11 @@ ALONE = {  # kind -> words of the one error line
     "empty file": "file is empty",
     "whitespace only": "only whitespace",
     "binary file": "looks like a binary file",
-    "invalid UTF-8": "not valid UTF-8 (byte 0xe9 at offset 3)",
+    "invalid UTF-8": "not valid UTF-8 (byte 0x80 at offset 127), nor text in any encoding detected",
     "missing path": "no such file or folder",
     "glob matching nothing": "no files match this pattern",
-    "unsupported file": "unsupported file type .pdf",
-    "folder without readable files": "no .txt, .md, .html, .htm or .jsonl files in this folder",
+    "unsupported file": "unsupported file type .rtf",
+    "folder without readable files": "no .txt, .md, .html, .htm, .pdf, .docx or .jsonl files in this folder",
     "symlink to itself": "cannot read (Too many levels of symbolic links)",
     "broken symlink": "no such file (a broken link?)",
     "folder whose only entry loops back": "symbolic link loops back",
@@ -116,7 +116,7 @@ def test_bad_inputs_beside_good_ones_are_one_warning_each_and_the_run_completes(
     (corpus / "sub" / "a.txt").write_text("A different story with a clashing id. Really.")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "image.txt").write_bytes(b"GIF89a\x00\x01")
-    (corpus / "latin.md").write_bytes("naïve".encode("latin-1"))
+    (corpus / "latin.md").write_bytes("A naïve story, in latin-1.".encode("latin-1"))  # detected, read
     (corpus / "gone.txt").symlink_to("nowhere.txt")
     (corpus / "self.txt").symlink_to("self.txt")
     (corpus / "loop").symlink_to(".", target_is_directory=True)
@@ -132,12 +132,12 @@ def test_bad_inputs_beside_good_ones_are_one_warning_each_and_the_run_completes(
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     problems = report["run"]["load_problems"]
     assert sorted(p["reason"] for p in problems) == sorted([
-        "not-found", "duplicate-content", "duplicate-id", "empty", "binary", "invalid-utf8",
-        "not-found", "symlink-loop", "symlink-loop", "bad-feed-line", "bad-metadata"])
+        "not-found", "duplicate-content", "duplicate-id", "empty", "binary", "not-found",
+        "symlink-loop", "symlink-loop", "bad-feed-line", "bad-metadata"])
     lines = err.splitlines()
     assert lines == [f"warning: {p['message']}" for p in problems]
     assert code == 0 and report["run"]["failures"] == []
-    assert [d["id"] for d in report["documents"]] == ["a", "b", "f1"]
+    assert [d["id"] for d in report["documents"]] == ["a", "b", "f1", "latin"]
 
 
 def test_a_file_name_that_is_not_utf8_is_checked_under_a_readable_id(tmp_path, monkeypatch, capsys):

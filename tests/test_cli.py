@@ -187,3 +187,31 @@ def test_out_that_is_a_file_is_one_line_exit_2_before_anything_runs(tmp_path, ca
     assert code == 2 and out == ""
     assert err == f"checker: error: --out {target} is a file; reports go into a folder\n"
     assert target.read_text() == "an editor's notes, not a folder"
+
+
+def test_report_dash_reads_the_article_from_standard_input(tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+    article = "Bridge closes\n\nThe Old Mill bridge closed on 3 March, the council said.\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(article.encode()), encoding="utf-8"))
+    code = main(["estimate", "-", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == "" and json.loads(out)["calls"] >= 1
+
+
+def test_estimate_and_report_list_every_file_a_folder_skips(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text("The bridge closed on 3 March. The council said so.")
+    (corpus / "scan.tiff").write_bytes(b"II*\x00")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7 cut short")
+    code = main(["estimate", str(corpus)])
+    _, err = capsys.readouterr()
+    assert code == 0 and err.splitlines() == [
+        f"warning: {corpus / 'broken.pdf'}: not a readable PDF (Stream has ended unexpectedly)",
+        f"warning: {corpus / 'scan.tiff'}: skipped: unsupported file type .tiff; expected .txt, .md, "
+        ".html, .htm, .pdf, .docx or .jsonl"]
+    code = main(["report", str(corpus), "--mode", "replay", "--quiet", "--cassette",
+                 str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "out")])
+    _, err = capsys.readouterr()
+    assert "warning: " + str(corpus / "scan.tiff") + ": skipped" in err and "Traceback" not in err

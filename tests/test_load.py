@@ -169,16 +169,23 @@ def test_html_metadata_comes_from_the_markup(tmp_path):
     write(tmp_path / "page.htm", PAGE)
     doc = load_documents([tmp_path / "page.htm"]).documents[0]
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Musk & Putin talk", "The Journal", "https://journal.example/musk", date(2024, 10, 25))
+        "Musk and Putin", "The Journal", "https://journal.example/og", date(2024, 10, 25))
     assert set(doc.origins.values()) == {"html-meta"}
 
 
 def test_html_falls_back_to_h1_and_time_datetime(tmp_path):
     write(tmp_path / "bare.html", "<body><h1>Headline <b>here</b></h1><p>By staff</p>"
-          "<time datetime=\"2024-10-24T10:00\">Thursday</time><p>Story text.</p>"
-          "<meta property=\"og:url\" content=\"https://x.example/a\"></body>")
+          "<time datetime=\"2024-10-24T10:00\">Thursday</time><p>Story text.</p></body>")
     doc = load_documents([tmp_path / "bare.html"]).documents[0]
-    assert (doc.title, doc.published, doc.url) == ("Headline here", date(2024, 10, 24), "https://x.example/a")
+    assert (doc.title, doc.published, doc.text) == ("Headline here", date(2024, 10, 24),
+                                                    "By staff\n\nStory text.")
+
+
+def test_html_never_guesses_a_date_from_a_copyright_line_or_the_text(tmp_path):
+    write(tmp_path / "undated.html", "<html><body><article><p>The bridge closed on 3 March 2025, "
+          "the council said.</p></article><footer>Copyright 2024 Herald</footer></body></html>")
+    doc = load_documents([tmp_path / "undated.html"]).documents[0]
+    assert doc.published is None and doc.text == "The bridge closed on 3 March 2025, the council said."
 
 
 def test_html_with_no_readable_text_is_empty(tmp_path):
@@ -190,17 +197,30 @@ def test_html_with_no_readable_text_is_empty(tmp_path):
 
 # --- folders and globs --------------------------------------------------------------------------
 
-def test_folder_is_walked_recursively_in_name_order_skipping_hidden_and_other_files(tmp_path):
+def test_folder_is_walked_recursively_in_name_order_skipping_hidden_files(tmp_path):
     write(tmp_path / "b.txt", "Second story text.")
     write(tmp_path / "a.md", "First story text.")
     write(tmp_path / "sub" / "c.html", "<p>Third story text.</p>")
     write(tmp_path / ".hidden.txt", "Hidden story.")
     write(tmp_path / ".git" / "x.txt", "Inside hidden folder.")
-    write(tmp_path / "notes.pdf", b"%PDF-1.4")
-    write(tmp_path / "data.json", "{}")
+    write(tmp_path / "manifest.json", "{}")
+    write(tmp_path / "review.toml", "")
     result = load_documents([tmp_path])
     assert [doc.id for doc in result.documents] == ["a", "b", "c"]
-    assert result.problems == []
+    assert result.problems == []  # hidden entries and a folder's companion files are no news
+
+
+def test_every_file_skipped_inside_a_folder_is_a_listed_problem(tmp_path):
+    write(tmp_path / "story.txt", ARTICLE)
+    write(tmp_path / "data.json", "{}")
+    write(tmp_path / "sub" / "photo.jpg", b"\xff\xd8")
+    write(tmp_path / "notes.pdf", b"%PDF-1.4")  # a PDF now, but not a readable one
+    result = load_documents([tmp_path])
+    assert [doc.id for doc in result.documents] == ["story"]
+    assert [(Path(p.path).name, p.reason) for p in result.problems] == [
+        ("data.json", "unsupported"), ("notes.pdf", "bad-pdf"), ("photo.jpg", "unsupported")]
+    assert result.problems[0].message == (f"{tmp_path / 'data.json'}: skipped: unsupported file type "
+                                          ".json; expected .txt, .md, .html, .htm, .pdf, .docx or .jsonl")
 
 
 def test_glob_patterns_are_expanded_recursively(tmp_path):
@@ -212,14 +232,15 @@ def test_glob_patterns_are_expanded_recursively(tmp_path):
     assert [doc.id for doc in result.documents] == ["two", "one"]  # sorted by path
     result = load_documents([str(tmp_path / "deep" / "*")])
     assert sorted(doc.id for doc in result.documents) == ["three", "two"]
-    assert result.problems == []
+    assert [(Path(p.path).name, p.reason) for p in result.problems] == [("skip.csv", "unsupported")]
 
 
 def test_recursive_glob_does_not_report_subfolders_without_documents(tmp_path):
     write(tmp_path / "story.txt", ARTICLE)
     write(tmp_path / "images" / "photo.jpg", b"\xff\xd8")
     result = load_documents([str(tmp_path / "**")])
-    assert [doc.id for doc in result.documents] == ["story"] and result.problems == []
+    assert [doc.id for doc in result.documents] == ["story"]
+    assert [p.reason for p in result.problems] == ["unsupported"]  # the photo, not its folder
 
 
 def test_a_literal_name_with_glob_characters_is_loaded_as_named(tmp_path):
@@ -243,10 +264,10 @@ def test_the_same_file_reached_twice_loads_once_without_a_problem(tmp_path):
 
 def test_empty_folder_is_a_problem_naming_it(tmp_path):
     (tmp_path / "empty").mkdir()
-    write(tmp_path / "empty" / "readme.pdf", b"x")
+    write(tmp_path / "empty" / "readme.rtf", b"x")
     result = load_documents([tmp_path / "empty", CORPUS])
-    problem = only_problem(result)
-    assert problem.reason == "no-documents" and str(tmp_path / "empty") in problem.message
+    assert reasons(result) == ["no-documents", "unsupported"]  # the folder, then the file it skipped
+    assert str(tmp_path / "empty") in result.problems[0].message
 
 
 # --- JSONL feeds --------------------------------------------------------------------------------
@@ -333,11 +354,29 @@ def test_nul_byte_is_binary(tmp_path):
     assert problem.reason == "binary" and str(path) in problem.message
 
 
-def test_invalid_utf8_says_at_which_byte(tmp_path):
-    path = write(tmp_path / "latin1.txt", "Caf\u00e9 story".encode("latin-1"))
+def test_a_latin1_file_is_read_in_the_encoding_detected_and_the_encoding_is_kept(tmp_path):
+    text = "Le café a fermé le 14 mars.\n\nLe maire a réagi à la décision."
+    path = write(tmp_path / "latin1.txt", text.encode("latin-1"))
+    doc = load_documents([path]).documents[0]
+    assert doc.text == text and doc.origins["encoding"] == "cp1252"
+    utf8 = load_documents([write(tmp_path / "utf8.txt", text)]).documents[0]
+    assert utf8.text == text and "encoding" not in utf8.origins  # UTF-8 is not a detection
+
+
+def test_cyrillic_in_windows_1251_is_read_as_cyrillic(tmp_path):
+    text = "Мост закрыли 10 марта, сообщил мэр города."
+    doc = load_documents([write(tmp_path / "ru.txt", text.encode("cp1251"))]).documents[0]
+    assert (doc.text, doc.origins["encoding"]) == (text, "cp1251")
+
+
+UNDECODABLE = bytes(range(1, 256))  # no NUL, not UTF-8, and no encoding reads it as text
+
+
+def test_bytes_no_encoding_reads_are_invalid_utf8_and_say_at_which_byte(tmp_path):
+    path = write(tmp_path / "noise.txt", UNDECODABLE)
     problem = only_problem(load_documents([path, CORPUS]))
     assert problem.reason == "invalid-utf8"
-    assert str(path) in problem.message and "offset 3" in problem.message and "0xe9" in problem.message
+    assert str(path) in problem.message and "offset 127" in problem.message and "0x80" in problem.message
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\r\n", b"\xef\xbb\xbf"])
@@ -381,10 +420,11 @@ def test_os_error_while_reading_is_unreadable(tmp_path, monkeypatch):
 
 
 def test_unsupported_suffix_named_explicitly_is_a_problem(tmp_path):
-    path = write(tmp_path / "story.pdf", b"%PDF")
+    path = write(tmp_path / "story.rtf", b"{\\rtf1 Story}")
     problem = only_problem(load_documents([path, CORPUS]))
     assert problem.reason == "unsupported"
-    assert str(path) in problem.message and ".pdf" in problem.message
+    assert problem.message == f"{path}: unsupported file type .rtf; expected .txt, .md, .html, .htm, " \
+        ".pdf, .docx or .jsonl"
 
 
 def test_self_referencing_symlink_is_a_symlink_loop(tmp_path):
@@ -424,7 +464,7 @@ def test_symlinked_directory_elsewhere_is_followed_only_when_asked(tmp_path):
 # --- strict mode and total failure --------------------------------------------------------------
 
 def test_strict_raises_the_first_problem_with_path_and_reason(tmp_path):
-    path = write(tmp_path / "bad.txt", b"\xff\xfd")
+    path = write(tmp_path / "bad.txt", UNDECODABLE)
     with pytest.raises(InputError) as caught:
         load_documents([CORPUS, path], strict=True)
     assert caught.value.reason == "invalid-utf8"
@@ -494,10 +534,10 @@ def test_manifest_unknown_key_and_bad_date_are_bad_metadata(tmp_path):
 
 
 def test_manifest_that_is_not_json_or_missing(tmp_path):
-    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "corpus" / "a.txt", ARTICLE)
     broken = write(tmp_path / "broken.json", "{oops")
-    assert reasons(load_documents([tmp_path], manifest=broken)) == ["bad-metadata"]
-    assert reasons(load_documents([tmp_path], manifest=tmp_path / "none.json")) == ["not-found"]
+    assert reasons(load_documents([tmp_path / "corpus"], manifest=broken)) == ["bad-metadata"]
+    assert reasons(load_documents([tmp_path / "corpus"], manifest=tmp_path / "none.json")) == ["not-found"]
 
 
 def test_precedence_cli_over_front_matter_over_manifest_over_text(tmp_path):
@@ -757,7 +797,8 @@ def test_a_front_matter_date_that_is_no_calendar_date_is_a_problem(value, tmp_pa
     path = write(tmp_path / "fm.md", f"---\ntitle: T\ndate: {value}\n---\nBody text.\n")
     result = load_documents([path])
     assert only_problem(result).message == \
-        f"{path} front matter: date {value!r} is not an ISO date (YYYY-MM-DD)"
+        f"{path} front matter: date {value!r} is not a date (YYYY-MM-DD, or a day, month and year " \
+        "such as March 14, 2025)"
     assert result.documents[0].published is None and result.documents[0].title == "T"
 
 
@@ -766,3 +807,39 @@ def test_metadata_for_a_document_that_is_not_loaded_is_an_error(tmp_path):
     with pytest.raises(InputError) as caught:
         load_documents([tmp_path], metadata={"nosuchdoc": {"published": "2024-10-25"}})
     assert str(caught.value) == "metadata for document 'nosuchdoc': no document loaded has that id"
+
+
+# --- standard input -----------------------------------------------------------------------------
+
+def stdin_of(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_a_dash_reads_standard_input_as_one_document_with_a_stable_id(monkeypatch):
+    text = "---\nsource: Herald\n---\nBridge closes\n\nThe bridge closed on 3 March.\n"
+    stdin_of(monkeypatch, text.encode("utf-8"))
+    result = load_documents(["-", CORPUS, "-"])  # read once, however often it is named
+    doc = result.documents[0]
+    assert (doc.id, doc.path, doc.source, doc.title) == ("stdin", "<stdin>", "Herald", "Bridge closes")
+    assert doc.text == "Bridge closes\n\nThe bridge closed on 3 March.\n" and len(result.documents) == 6
+    assert result.problems == []
+
+
+def test_standard_input_holding_html_or_latin1_is_read_as_such(monkeypatch):
+    stdin_of(monkeypatch, b"<!doctype html><html><body><article><p>The bridge closed on 3 March, "
+                          b"the council said on Friday.</p></article></body></html>")
+    assert load_documents(["-"]).documents[0].text == ("The bridge closed on 3 March, the council "
+                                                       "said on Friday.")
+    stdin_of(monkeypatch, "Le café a fermé.".encode("latin-1"))
+    doc = load_documents(["/dev/stdin"]).documents[0]
+    assert (doc.text, doc.origins["encoding"]) == ("Le café a fermé.", "cp1252")
+
+
+def test_empty_or_oversized_standard_input_is_a_problem(monkeypatch):
+    stdin_of(monkeypatch, b"")
+    assert [(p.path, p.reason) for p in load_documents(["-", CORPUS]).problems] == [("<stdin>", "empty")]
+    stdin_of(monkeypatch, b"x" * 100)
+    with pytest.raises(InputError, match="first problem: <stdin>: larger than the 10-byte limit"):
+        load_documents(["-"], max_file_bytes=10)
