@@ -202,7 +202,7 @@ def _sources(page: _Page) -> list[dict[str, Any]]:
     return [{"anchor": anchor("doc-", d["id"]), "id": d["id"], "key": page.labels[d["id"]].key,
              "name": page.name(d["id"]), "named": page.labels[d["id"]].named, "date": page.date(d["id"]),
              "title": d.get("title"), "opening": None if d.get("title") else page.labels[d["id"]].title,
-             "summary": d.get("summary")} for d in page.data["documents"]]
+             "summary": d.get("summary"), "encoding": d.get("encoding")} for d in page.data["documents"]]
 
 
 def _texts(page: _Page) -> list[dict[str, Any]]:

@@ -117,7 +117,8 @@ def _agreements_documents_aliases(data: dict[str, Any], labels: dict[str, DocLab
         label = labels[doc["id"]]
         outlet = label.name if label.named else "outlet unknown"
         lines += [f"### {_text(label.heading)}", "",
-                  f"{_code(doc['id'])} — {_text(outlet)}, {_text(doc.get('published') or 'date unknown')}",
+                  f"{_code(doc['id'])} — {_text(outlet)}, {_text(doc.get('published') or 'date unknown')}"
+                  + (f", read as {_text(doc['encoding'])}" if doc.get("encoding") else ""),
                   "", _text(doc.get("summary") or "(no summary)"), ""]
     if data["entities"]:
         lines += ["## Aliases", "", "| entity | also written as |", "|---|---|"]

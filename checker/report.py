@@ -202,7 +202,7 @@ def build_report(*, documents: list[Document], claims: list[Claim], summaries: d
         "schema_version": REPORT_SCHEMA_VERSION,
         "documents": [{"id": d.id, "title": d.title, "source": d.source, "url": d.url,
                        "published": d.published.isoformat() if d.published else None,
-                       "summary": summaries.get(d.id)}
+                       "summary": summaries.get(d.id), "encoding": d.origins.get("encoding")}
                       for d in documents],
         "claims": [claim_to_dict(c, texts[c.doc_id])
                    for c in sorted(claims, key=lambda c: (order[c.doc_id], c.start, c.end, c.id))],

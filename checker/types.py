@@ -223,9 +223,10 @@ class DocumentInfo:
     url: str | None
     published: date | None
     summary: str | None
+    encoding: str | None = None  # detected when a text was not UTF-8
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
         return cls(data["id"], data.get("title"), data.get("source"), data.get("url"),
                    published_date(data.get("published")),
-                   data.get("summary"))
+                   data.get("summary"), data.get("encoding"))

@@ -843,3 +843,24 @@ def test_empty_or_oversized_standard_input_is_a_problem(monkeypatch):
     stdin_of(monkeypatch, b"x" * 100)
     with pytest.raises(InputError, match="first problem: <stdin>: larger than the 10-byte limit"):
         load_documents(["-"], max_file_bytes=10)
+
+
+def test_the_detected_encoding_is_shown_in_every_rendering_of_the_report(tmp_path):
+    from conftest import first_sentence_model
+
+    from checker import Settings, check
+    from checker.model import ModelResponse
+
+    def model(request):
+        body = {"messages": request.chat_messages(),
+                "response_format": {"json_schema": {"name": request.schema_id}}}
+        return ModelResponse(raw=first_sentence_model(body), model="stand-in")
+
+    (tmp_path / "latin.txt").write_bytes("Le maire a déclaré que le pont fermerait à Noël.\n"
+                                         .encode("latin-1"))
+    report = check([tmp_path / "latin.txt"], transport=model, settings=Settings(mode="live"))
+    [document] = report.data["documents"]
+    assert document["encoding"] == report.documents[0].encoding and document["encoding"]
+    assert report.validate() == []
+    assert f"read as {document['encoding']}" in report.to_markdown()
+    assert f"read as {document['encoding']}" in report.to_html()
