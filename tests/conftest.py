@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from checker.model import ModelRequest, ModelResponse
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
 SAMPLE_CASSETTE = ROOT / "fixtures" / "cassettes" / "sample.jsonl"
@@ -93,3 +95,15 @@ def read_only(path: Path):
         if immutable:
             subprocess.run(["chattr", "-i", str(path)], check=True)
         path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+class ScriptedModel:
+    """A transport answering from a list and keeping every request it was sent."""
+
+    def __init__(self, *answers: dict) -> None:
+        self.answers = [json.dumps(a) for a in answers]
+        self.requests: list[ModelRequest] = []
+
+    def __call__(self, request: ModelRequest) -> ModelResponse:
+        self.requests.append(request)
+        return ModelResponse(raw=self.answers.pop(0), model="scripted")

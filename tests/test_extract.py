@@ -3,16 +3,15 @@ it cites; a sentence number that does not exist is re-asked once with the valida
 from __future__ import annotations
 
 import asyncio
-import json
 
 import pytest
+from conftest import ScriptedModel
 
 from checker.chunk import chunk_document
 from checker.errors import ExtractionFailed
 from checker.extract import chunk_sentences, extract_chunk, merge_overlapping
 from checker.gateway import Gateway
 from checker.load import make_document
-from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 
 TEXT = ("The minister said on Monday that “talks will resume in May”.\n\n"
@@ -23,18 +22,6 @@ def claim(s: int, text: str, stance: str = "asserted", *, by=(), people=(), orgs
           amounts=()) -> dict:
     return {"s": s, "claim": text, "by": list(by), "stance": stance, "people": list(people),
             "orgs": list(orgs), "times": list(times), "amounts": list(amounts)}
-
-
-class ScriptedModel:
-    """A transport answering from a list and keeping every request it was sent."""
-
-    def __init__(self, *answers: dict) -> None:
-        self.answers = [json.dumps(a) for a in answers]
-        self.requests: list[ModelRequest] = []
-
-    def __call__(self, request: ModelRequest) -> ModelResponse:
-        self.requests.append(request)
-        return ModelResponse(raw=self.answers.pop(0), model="scripted")
 
 
 def extract(model: ScriptedModel, text: str = TEXT, reasks: int = 1, **chunking):

@@ -3,11 +3,11 @@ are grounded in their source or dropped and counted, never guessed."""
 from __future__ import annotations
 
 import asyncio
-import json
+
+from conftest import ScriptedModel
 
 from checker.gateway import Gateway
 from checker.load import make_document
-from checker.model import ModelRequest, ModelResponse
 from checker.settings import Settings
 from checker.survey import survey_reading
 
@@ -15,16 +15,6 @@ A = make_document("a", "The minister said on Monday that “talks will resume in
                        "Officials denied it.", published="2024-05-01")
 B = make_document("b", "Talks will not resume before autumn, the ministry's spokesman said.",
                   published="2024-05-02")
-
-
-class ScriptedModel:
-    def __init__(self, *answers: dict) -> None:
-        self.answers = [json.dumps(a) for a in answers]
-        self.requests: list[ModelRequest] = []
-
-    def __call__(self, request: ModelRequest) -> ModelResponse:
-        self.requests.append(request)
-        return ModelResponse(raw=self.answers.pop(0), model="scripted")
 
 
 def survey(model: ScriptedModel, documents=(A, B)):
