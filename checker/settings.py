@@ -53,25 +53,24 @@ class Settings:
     model: str = _ENV["model"][2]
     mode: str = _ENV["mode"][2]
     api_key: str | None = field(default=None, repr=False)
-    base_url: str | None = None
-    temperature: float = 0.0
-    seed: int | None = 7
-    max_tokens: int = 4096
-    timeout: float = 120.0
-    max_retries: int = 4  # the Batch API's file and batch calls only (openai client retries)
-    retry_deadline: float = 300.0  # seconds a model request is retried for (checker.pacing)
-    reasks: int = 2
-    concurrency: int = 8
-    requests_per_minute: int | None = None
-    tokens_per_minute: int | None = None
-    structured_output: str = "auto"
-    chunk_tokens: int = 2000
-    chunk_overlap: int = 0
-    survey_tokens: int = 12000
-    verify_per_claim: float = 0.4
-    batch_poll_seconds: float = 30.0
-    # A larger input file is a load problem, not an out-of-memory kill: a 20 MB document peaks
-    # at about 1 GB in record mode (bench/bench_memory.py, bench/results.md).
+    base_url: str | None = _ENV["base_url"][2]
+    temperature: float = _ENV["temperature"][2]
+    seed: int | None = _ENV["seed"][2]
+    max_tokens: int = _ENV["max_tokens"][2]
+    timeout: float = _ENV["timeout"][2]
+    max_retries: int = _ENV["max_retries"][2]  # the Batch API's file and batch calls only
+    retry_deadline: float = _ENV["retry_deadline"][2]  # seconds a model call is retried (pacing)
+    reasks: int = _ENV["reasks"][2]
+    concurrency: int = _ENV["concurrency"][2]
+    requests_per_minute: int | None = _ENV["requests_per_minute"][2]
+    tokens_per_minute: int | None = _ENV["tokens_per_minute"][2]
+    structured_output: str = _ENV["structured_output"][2]
+    chunk_tokens: int = _ENV["chunk_tokens"][2]
+    chunk_overlap: int = _ENV["chunk_overlap"][2]
+    survey_tokens: int = _ENV["survey_tokens"][2]
+    verify_per_claim: float = _ENV["verify_per_claim"][2]
+    batch_poll_seconds: float = _ENV["batch_poll_seconds"][2]
+    # A larger input file is a load problem, not an out-of-memory kill (bench/bench_memory.py).
     max_file_bytes: int = _ENV["max_file_bytes"][2]
 
     def __post_init__(self) -> None:
