@@ -136,7 +136,9 @@ def _agreeing(claims: Mapping[str, Claim], candidates: Mapping[str, Candidate],
               verdicts: Sequence[Verdict], claim_entities: Mapping[str, Sequence[str]]
               ) -> DisjointSet[str]:
     """Claims that state the same thing stand on the same side: pairs the verifier called the
-    same, and near-duplicates (similar words and names, both denials or neither)."""
+    same, and near-duplicates (similar words and names, both denials or neither, and the same
+    times and amounts as written: similarity leaves numbers out, so "$13.2 million" and "$3.3
+    million" in the same words are two positions, not one)."""
     same: DisjointSet[str] = DisjointSet(sorted(claims))
     for verdict in verdicts:
         if verdict.verdict == "same" and verdict.candidate_id in candidates:
@@ -146,9 +148,14 @@ def _agreeing(claims: Mapping[str, Claim], candidates: Mapping[str, Candidate],
                     same.union(a, b)
     for _, a, b in similar_pairs(list(claims.values()), claim_entities, k=3,
                                  min_similarity=NEAR_DUPLICATE, cross_document=False):
-        if (claims[a].stance == "denied") == (claims[b].stance == "denied"):
+        x, y = claims[a], claims[b]
+        if (x.stance == "denied") == (y.stance == "denied") and _values(x) == _values(y):
             same.union(a, b)
     return same
+
+
+def _values(claim: Claim) -> frozenset[str]:
+    return frozenset(" ".join(v.casefold().split()) for v in (*claim.times, *claim.quantities))
 
 
 def _bucket(edge: _Edge) -> tuple[str, bool]:

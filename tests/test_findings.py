@@ -194,3 +194,19 @@ def test_a_later_document_joining_a_side_keeps_the_finding_id():
     before = finding_id(conflict(("x",), ("y",)), claims, texts, dates)
     assert finding_id(conflict(("x",), ("y", "z")), claims, texts, dates) == before
     assert finding_id(conflict(("x",), ("z",)), claims, texts, dates) != before
+
+
+def test_the_same_words_with_different_amounts_stay_on_opposite_sides_of_one_finding():
+    """Similarity leaves numbers out, so two outlets' "the grant was $13.2 million" and "$3.3
+    million" look alike; they are the two positions of the conflict, never one node."""
+    a, b = doc("a", "The city grant was $13.2 million."), doc("b", "The city grant was $3.3 million.")
+    c = doc("c", "Officials said the city grant was $13.2 million.")
+    claims = {"x": claim("x", a, a.text, quantities=["$13.2 million"], entities=["City"]),
+              "y": claim("y", b, b.text, quantities=["$3.3 million"], entities=["City"]),
+              "z": claim("z", c, c.text, quantities=["$13.2 million"], entities=["City"])}
+    pairs = [pair(claims, "x", "y"), pair(claims, "z", "y")]
+    story = Story(3, frozenset(), {k: ("city",) for k in claims})
+    found, _ = build_findings(pairs, [verdict(p, kind="reporting", type="numeric") for p in pairs],
+                              claims, [a, b, c], story)
+    assert len(found) == 1
+    assert sorted(sorted(s["claim_ids"]) for s in found[0]["sides"]) == [["x", "z"], ["y"]]
