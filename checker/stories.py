@@ -24,7 +24,7 @@ With Without From According After Before Also And But For However Its It's Our S
 Although Because Since Under Over Into Than Here Many More Most Other Another Each Every Both
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July
 August September October November December""".split())
-MIN_SIMILARITY = 0.2
+MIN_SIMILARITY = 0.4  # linked above this; lower chains unrelated stories through common names
 
 T = TypeVar("T")
 
