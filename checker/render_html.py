@@ -107,9 +107,12 @@ def render_html(report: Report) -> str:
 def _brief(page: _Page) -> dict[str, Any]:
     data, findings = page.data, page.findings
     per_kind = {k: sum(f["kind"] == k for f in findings) for k, _, _ in KINDS}
-    counts = [(len(data["documents"]), "documents"), (len(data["claims"]), "grounded claims"),
-              (per_kind["dispute"], "disputes"), (per_kind["reporting"], "reporting inconsistencies"),
-              (len(data["corroborations"]), "agreed facts")]
+    counts = [(n, one if n == 1 else many) for n, one, many in (
+        (len(data["documents"]), "document", "documents"),
+        (len(data["claims"]), "grounded claim", "grounded claims"),
+        (per_kind["dispute"], "dispute", "disputes"),
+        (per_kind["reporting"], "reporting inconsistency", "reporting inconsistencies"),
+        (len(data["corroborations"]), "agreed fact", "agreed facts"))]
     brief: dict[str, Any] = {"counts": counts, "failed": bool(data["run"].get("failures")),
                              "findings": bool(findings)}
     if findings:

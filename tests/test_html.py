@@ -272,7 +272,8 @@ def test_findings_read_disputes_first_then_by_severity_with_their_evidence(page)
 
 def test_the_brief_names_the_most_serious_findings_first(page):
     brief = by_id(parse(page), "brief")[0].text()
-    assert "3 documents" in brief and "1 disputes" in brief and "1 agreed facts" in brief
+    assert "3 documents" in brief and "1 dispute" in brief and "1 agreed fact" in brief
+    assert "1 disputes" not in brief and "1 agreed facts" not in brief
     assert DISPUTE["explanation"] in brief and REPORTING["explanation"] not in brief
     assert page.index('id="brief"') < page.index('id="findings"')
 
@@ -300,6 +301,14 @@ def test_the_matrix_says_denies_only_for_an_outlets_own_denial(report):
                                 for c in report["claims"]]}
     rows = matrix_rows(render_html(Report(own, TEXTS)))
     assert rows["Side A: Officials deny a link to the budget dispute"] == ["denies", "silent", "silent"]
+
+
+def test_counts_of_one_read_in_the_singular(report):
+    one = {**report, "corroborations": [{**c, "independent_sources": 1}
+                                        for c in report["corroborations"]]}
+    agreed = next(k for k in matrix_rows(render_html(Report(one, TEXTS)))
+                  if k.startswith("Repairs will last six weeks."))
+    assert "(1 independent source)" in agreed
 
 
 def test_summaries_aliases_and_the_run_are_shown(page):
