@@ -189,14 +189,6 @@ def wire_clusters(documents: Sequence[Document], threshold: float = 0.5) -> dict
             for group in clusters.groups() for doc_id in group}
 
 
-def same_statement(a: Claim, b: Claim) -> bool:
-    def words(c: Claim) -> list[str]:
-        return sorted({w.casefold() for w in _WORD.findall(c.statement)})
-
-    return a.stance == b.stance and words(a) == words(b) and a.times == b.times \
-        and a.quantities == b.quantities
-
-
 def build_corroborations(claims: Sequence[Claim], candidates: Sequence[Candidate],
                          verdicts: Sequence[Verdict], documents: Sequence[Document],
                          known: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -68,23 +68,6 @@ class SentenceIndex:
         last = self.index_at(max(start, end - 1))
         return self.spans[first][0], max(self.spans[last][1], end)
 
-    def context(self, start: int, end: int, *, before: int = 1, max_words: int = 70) -> str:
-        """The sentences holding the span, with `before` sentences ahead of them, on one line;
-        long contexts keep the words nearest the span."""
-        if not self.spans:
-            return _one_line(self.text[start:end])
-        first = self.index_at(start)
-        lead = self.spans[max(0, first - before)][0]
-        sentence_start, sentence_end = self.covering(start, end)
-        head = _one_line(self.text[lead:sentence_start]).split()
-        body = _one_line(self.text[sentence_start:sentence_end]).split()
-        room = max(0, max_words - len(body))
-        head = head[-room:] if room else []
-        if len(body) > max_words:
-            body = body[:max_words] + ["…"]
-        return " ".join((["…"] if head and lead < sentence_start and len(head) < len(
-            _one_line(self.text[lead:sentence_start]).split()) else []) + head + body)
-
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())

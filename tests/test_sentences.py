@@ -43,4 +43,3 @@ def test_the_index_covers_a_span_with_whole_sentences():
     index = SentenceIndex(text)
     start = text.index("second")
     assert text[slice(*index.covering(start, start + 6))] == "A second one."
-    assert index.context(start, start + 6) == "A first sentence. A second one."
