@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic  # noqa: E402
 
+from checker import candidates as candidates_module  # noqa: E402
 from checker import pipeline  # noqa: E402
 from checker.answers import wire_body  # noqa: E402
 from checker.cassette import Cassette  # noqa: E402
@@ -90,15 +91,17 @@ def timed_run(documents: list, settings: Settings, cassette: Path, profile: str 
 
 def observe_verification(into: dict) -> None:
     """Keep the candidates the pipeline proposed and the ones it chose to verify (the report
-    keeps only their counts). Observation only: the pipeline gets `strongest`'s own answer."""
-    strongest = pipeline.strongest
+    keeps only their counts). Observation only: the pipeline gets `select`'s own answer."""
+    select = pipeline.select
 
-    def observed(candidates, limit):
-        verified = strongest(candidates, limit)
-        into.update(proposed=list(candidates), verified=list(verified), budget=limit)
+    def observed(candidates, **budget):
+        verified = select(candidates, **budget)
+        into.update(proposed=list(candidates), verified=list(verified),
+                    budget=max(candidates_module.MINIMUM,
+                               math.ceil(budget["per_claim"] * sum(budget["claims_per_doc"].values()))))
         return verified
 
-    pipeline.strongest = observed
+    pipeline.select = observed
 
 
 def evaluate(report, corpus: synthetic.Corpus, judged: list[str], observed: dict) -> dict:
@@ -483,7 +486,7 @@ def markdown(results: list[dict], faults: list[dict], capacity: dict, args: argp
              "calls over the time from its first request to its last answer. Survey readings are "
              "read back from the cassette and measured with checker's own token count; which "
              "candidates were proposed and which verified is observed by wrapping "
-             "`pipeline.strongest` (the report keeps only their counts).", "",
+             "`pipeline.select` (the report keeps only their counts).", "",
              "Command, from the repository root:", "", f"    {command}", "",
              f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}, shared VM), "
              f"Python {platform.python_version()}, {checker_version()}; measured "

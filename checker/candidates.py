@@ -11,6 +11,7 @@ sentences, remembering every view that proposed it:
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ REPEATED = frozenset("regular regularly repeatedly several many multiple often f
                      "frequently ongoing continued continuing numerous again".split())
 # How strongly each view's proposal suggests a conflict: pairs are verified strongest first.
 STRENGTH = {"survey": 4, "stance": 3, "values": 3, "quotes": 3, "neighbours": 1}
+ALWAYS = 4       # a pair the survey found, or two views found, is verified whatever the budget
+MINIMUM = 10     # verification budget of a small corpus
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -117,11 +120,11 @@ def _relay(a: Claim, b: Claim) -> bool:
                                      _words(a.statement) == _words(b.statement))
 
 
-def _subject_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]]
-                   ) -> dict[tuple[str, str], float]:
+def _subject_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]],
+                   place: Mapping[str, int]) -> dict[tuple[str, str], float]:
     """Claim pairs on a shared subject, in and across documents, with their similarity."""
     pairs = similar_pairs(claims, claim_entities, k=8, min_similarity=MIN_SUBJECT,
-                          cross_document=False)
+                          cross_document=False, look_back=place)
     by_id = {c.id: c for c in claims}
     return {(a, b): score for score, a, b in pairs
             if _shares_entity(by_id[a], by_id[b], claim_entities)}
@@ -135,17 +138,18 @@ def build_candidates(claims: Sequence[Claim], claim_entities: Mapping[str, Seque
     """Every view's pairs, merged into one candidate per pair of sentences; deterministic."""
     by_id = {c.id: c for c in claims}
     indexes = {doc_id: SentenceIndex(text) for doc_id, text in texts.items()}
-    builder = _Builder(by_id, indexes, {d: i for i, d in enumerate(doc_order)})
+    place = {d: i for i, d in enumerate(doc_order)}
+    builder = _Builder(by_id, indexes, place)
     for score, a, b in similar_pairs(claims, claim_entities, k=NEIGHBOURS,
-                                     min_similarity=MIN_NEIGHBOUR):
+                                     min_similarity=MIN_NEIGHBOUR, look_back=place):
         if _shares_entity(by_id[a], by_id[b], claim_entities) and not _relay(by_id[a], by_id[b]):
             builder.add([by_id[a]], [by_id[b]], "neighbours", similarity=score)
-    subject = _subject_pairs(claims, claim_entities)
+    subject = _subject_pairs(claims, claim_entities, place)
     _stance_view(builder, by_id, subject)
-    for (a, b) in sorted(subject):
+    for (a, b), score in sorted(subject.items()):
         note = clashing_values(by_id[a], by_id[b], published)
         if note is not None:
-            builder.add([by_id[a]], [by_id[b]], "values", note)
+            builder.add([by_id[a]], [by_id[b]], "values", note, similarity=score)
     result = Candidates()
     spans = {doc_id: sorted(((c.start, c.end, c) for c in claims if c.doc_id == doc_id),
                             key=lambda t: (t[0], t[1], t[2].id)) for doc_id in texts}
@@ -159,13 +163,42 @@ def build_candidates(claims: Sequence[Claim], claim_entities: Mapping[str, Seque
     return result
 
 
-def strongest(candidates: Sequence[Candidate], limit: int) -> list[Candidate]:
-    """The `limit` candidates with the most evidence of a conflict (views that proposed them,
-    then similarity), in their original order; the rest are not verified."""
-    ranked = sorted(candidates, key=lambda c: (-sum(STRENGTH.get(v, 1) for v in c.views),
-                                               -c.similarity, c.id))
-    kept = {c.id for c in ranked[:limit]}
+def select(candidates: Sequence[Candidate], *, per_claim: float,
+           claims_per_doc: Mapping[str, int], doc_order: Sequence[str],
+           minimum: int = MINIMUM) -> list[Candidate]:
+    """The candidates to verify, in their original order.
+
+    A pair belongs to its later document. Documents spend the budget in corpus order: each
+    may verify its own pairs, strongest first (views that proposed them, then similarity),
+    until the verified pairs reach `per_claim` times the claims of the documents so far (at
+    least `minimum`); a pair at least ALWAYS strong is verified whatever the budget. So a
+    document added at the end changes no earlier document's choice."""
+    place = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    owned: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        owned.setdefault(owner(candidate, place), []).append(candidate)
+    kept: set[str] = set()
+    claims_so_far = 0
+    for doc_id in doc_order:
+        claims_so_far += claims_per_doc.get(doc_id, 0)
+        budget = max(minimum, math.ceil(per_claim * claims_so_far))
+        for candidate in sorted(owned.get(doc_id, ()), key=_rank):
+            if strength(candidate) >= ALWAYS or len(kept) < budget:
+                kept.add(candidate.id)
     return [c for c in candidates if c.id in kept]
+
+
+def owner(candidate: Candidate, place: Mapping[str, int]) -> str:
+    """The later of a pair's documents in corpus order."""
+    return max(candidate.a.doc_id, candidate.b.doc_id, key=lambda d: (place[d], d))
+
+
+def strength(candidate: Candidate) -> int:
+    return sum(STRENGTH.get(v, 1) for v in candidate.views)
+
+
+def _rank(candidate: Candidate) -> tuple[int, float, str]:
+    return -strength(candidate), -candidate.similarity, candidate.id
 
 
 def _stance_view(builder: _Builder, by_id: Mapping[str, Claim],
@@ -179,11 +212,12 @@ def _stance_view(builder: _Builder, by_id: Mapping[str, Claim],
         wx, wy = _words(x.statement), _words(y.statement)
         if (wx & EXCLUSIVE and wy & REPEATED and not wy & EXCLUSIVE) or \
                 (wy & EXCLUSIVE and wx & REPEATED and not wx & EXCLUSIVE):
-            builder.add([x], [y], "stance", "one says only once or never, the other says repeatedly")
+            builder.add([x], [y], "stance", "one says only once or never, the other says repeatedly",
+                        similarity=score)
     for denial_id, partners in sorted(per_denial.items()):
-        for _, other_id in sorted(partners, key=lambda t: (-t[0], t[1]))[:PER_DENIAL]:
+        for score, other_id in sorted(partners, key=lambda t: (-t[0], t[1]))[:PER_DENIAL]:
             builder.add([by_id[denial_id]], [by_id[other_id]], "stance",
-                        "a denial against an account of the same thing")
+                        "a denial against an account of the same thing", similarity=score)
 
 
 def _claims_at(span: tuple[str, int, int], spans: Mapping[str, list[tuple[int, int, Claim]]],

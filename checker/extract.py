@@ -35,12 +35,22 @@ def extraction_request(gateway: Gateway, document: Document, chunk: Chunk,
     prompt = load_prompt(PROMPT)
     # A boundary derived from the text itself: a document cannot forge the line that closes it.
     boundary = "=" * 8 + f" DOCUMENT {tagged_hash(chunk.text)[3:15]} " + "=" * 8
-    messages = prompt.render(document_id=one_line(document.id),
-                             title=one_line(document.title or "unknown"),
-                             outlet=one_line(document.source or "unknown"),
-                             published=document.published.isoformat() if document.published else "unknown",
-                             boundary=boundary, sentences=numbered(document.text, spans))
-    return gateway.request(messages=messages, prompt=prompt.ref, schema_id=prompt.schema_id)
+    return gateway.request(messages=prompt.render(about=about(document, spans),
+                                                  boundary=boundary,
+                                                  sentences=numbered(document.text, spans)),
+                           prompt=prompt.ref, schema_id=prompt.schema_id)
+
+
+def about(document: Document, spans: Sequence[tuple[int, int]]) -> str:
+    """What the model is told of the article besides its text: the outlet, date and title it
+    does not already read, one line each, then a blank line; nothing when nothing is known."""
+    first = one_line(document.text[spans[0][0]:spans[0][1]]) if spans else ""
+    lines = [f"{label}: {one_line(value)}" for label, value in (
+        ("Outlet", document.source),
+        ("Published", document.published.isoformat() if document.published else None),
+        ("Title", None if document.title and one_line(document.title) in first else document.title))
+        if value]
+    return "".join(f"{line}\n" for line in lines) + ("\n" if lines else "")
 
 
 def _check(count: int) -> Callable[[Any], list[Violation]]:

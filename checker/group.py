@@ -88,10 +88,16 @@ def _keys(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]],
 
 def similar_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence[str]], *,
                   k: int, min_similarity: float, cross_document: bool = True,
-                  block_keys: int = 6) -> list[tuple[float, str, str]]:
+                  block_keys: int = 6, look_back: Mapping[str, int] | None = None
+                  ) -> list[tuple[float, str, str]]:
     """For each claim, its `k` most similar claims (from other documents when `cross_document`),
-    as (score, claim id, claim id) with the smaller id first, best first; deterministic."""
+    as (score, claim id, claim id) with the smaller id first, best first; deterministic.
+
+    With `look_back` (each document's place in the corpus), a claim looks for partners only in
+    its own and earlier documents: a document added at the end then leaves every earlier
+    claim's partners as they were, so it costs only its own pairs."""
     ordered = sorted(claims, key=lambda c: c.id)
+    place = [look_back[c.doc_id] for c in ordered] if look_back is not None else None
     keys = _keys(ordered, claim_entities)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fs in enumerate(keys.features):
@@ -108,6 +114,8 @@ def similar_pairs(claims: Sequence[Claim], claim_entities: Mapping[str, Sequence
         scored = []
         for j in sorted(partners):
             if j == i or (cross_document and keys.doc_ids[i] == keys.doc_ids[j]):
+                continue
+            if place is not None and place[j] > place[i]:
                 continue
             score = keys.similarity(i, j)
             if score is not None and score >= min_similarity:

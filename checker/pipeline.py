@@ -9,12 +9,12 @@ that can run. A provider failure on one item is recorded and the run finishes th
 from __future__ import annotations
 
 import asyncio
-import math
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .candidates import build_candidates, strongest
+from .candidates import build_candidates, select
 from .chunk import chunk_document
 from .confirm_entities import batches, confirm_pairs
 from .corroborate import KnownNames, build_corroborations, name_key, source_of
@@ -32,7 +32,7 @@ from .stories import pack_readings, story_clusters
 from .survey import SurveyResult, survey_reading
 from .tokens import count_tokens
 from .types import Candidate, Claim
-from .verify import pack, verify_call
+from .verify import pack_by_document, verify_call
 
 T = TypeVar("T")
 
@@ -162,10 +162,12 @@ async def run_async(documents: Sequence[Document], gateway: Gateway, *,
                              [d.id for d in documents],
                              [t for s in surveys for t in s.tensions])
     all_claims = {c.id: c for c in [*claims, *found.extra_claims]}
-    budget = max(10, math.ceil(settings.verify_per_claim * len(claims)))
-    verified = strongest(found.pairs, budget)
+    order = [d.id for d in documents]
+    per_doc = Counter(c.doc_id for c in claims)
+    verified = select(found.pairs, per_claim=settings.verify_per_claim, claims_per_doc=per_doc,
+                      doc_order=order)
     indexes = {doc_id: SentenceIndex(text) for doc_id, text in texts.items()}
-    calls = pack(verified)
+    calls = pack_by_document(verified, order)
     verdicts = await runner.gather("verify", {
         calls_name(call): verify_call(gateway, call, all_claims, by_id, indexes) for call in calls})
     verdict_list = [v for call in calls if calls_name(call) in verdicts

@@ -1,6 +1,7 @@
 """Verify: candidate pairs in, one verdict per pair out (model).
 
-Candidates travel a few to a call. Which call a candidate joins depends only on its own id
+Candidates travel a few to a call, each document's pairs apart (a pair belongs to its later
+document). Within a document, which call a candidate joins depends only on its own id
 (content-defined packing), so a grown corpus changes only the calls its new candidates join and
 every other call is answered from the cassette. Each candidate shows both passages: document,
 who asserts it with what stance, the claim at issue, the sentence and the sentence before it.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .candidates import owner
 from .errors import Violation
 from .extract import one_line
 from .gateway import Gateway
@@ -38,6 +40,22 @@ def pack(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
             current = []
     if current:
         calls.append(current)
+    return calls
+
+
+def pack_by_document(candidates: Sequence[Candidate], doc_order: Sequence[str]
+                     ) -> list[list[Candidate]]:
+    """Each document's pairs (a pair belongs to its later document) in calls of their own, in
+    corpus order: one call when they fit in MOST, else `pack`. A document added at the end gets
+    calls of its own and leaves every other call as it was."""
+    place = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    owned: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        owned.setdefault(owner(candidate, place), []).append(candidate)
+    calls = []
+    for doc_id in doc_order:
+        pairs = sorted(owned.get(doc_id, ()), key=lambda c: c.id)
+        calls += [pairs] if 0 < len(pairs) <= MOST else pack(pairs)
     return calls
 
 

@@ -56,7 +56,7 @@ def first_sentence_model(body: dict[str, Any]) -> str:
         return json.dumps({"verdicts": [{"k": k, "verdict": "same", "kind": None, "type": None,
                                          "changes_meaning": False, "a": "fact", "b": "fact",
                                          "why": "Both say the same."} for k in labels]})
-    first = re.search(r"^\[1\] (.*)$", passage_of(body), re.M)
+    first = re.search(r"^1\t(.*)$", passage_of(body), re.M)
     sentence = first.group(1) if first else ""
     return json.dumps({"claims": [{"s": 1, "claim": sentence[:80] or "A claim.", "by": [],
                                    "stance": "asserted", "people": [], "orgs": [], "times": [],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from checker.candidates import build_candidates, strongest
+from checker.candidates import build_candidates, select
+from checker.verify import pack_by_document
 from checker.types import Candidate, Claim, Passage
 
 MUSK, PUTIN = ("Musk", "Putin")
@@ -197,19 +198,42 @@ def test_two_claims_of_one_sentence_stay_apart_as_an_account_and_its_denial():
     assert (candidate.a.start, candidate.a.end) == (candidate.b.start, candidate.b.end)
 
 
-def candidate(ident: str, views: tuple[str, ...], similarity: float = 0.0) -> Candidate:
-    passage = Passage("d", 0, 1, (ident,))
-    return Candidate(ident, passage, passage, views, (), similarity)
+def candidate(ident: str, views: tuple[str, ...], similarity: float = 0.0,
+              docs: tuple[str, str] = ("d1", "d2")) -> Candidate:
+    return Candidate(ident, Passage(docs[0], 0, 1, (ident,)), Passage(docs[1], 0, 1, (ident,)),
+                     views, (), similarity)
 
 
-def test_strongest_keeps_the_most_evidence_within_the_limit_in_the_original_order():
+def test_select_keeps_the_most_evidence_within_the_budget_in_the_original_order():
     found = [candidate("k1", ("neighbours",), 0.9), candidate("k2", ("survey",)),
-             candidate("k3", ("neighbours", "stance"), 0.5), candidate("k4", ("values",)),
-             candidate("k5", ("neighbours",), 0.4)]
-    assert [c.id for c in strongest(found, 2)] == ["k2", "k3"]
-    assert [c.id for c in strongest(found, 3)] == ["k2", "k3", "k4"]
-    assert [c.id for c in strongest(found, 4)] == ["k1", "k2", "k3", "k4"]  # the closer neighbour
-    assert strongest(found, 10) == found and strongest(found, 0) == []
+             candidate("k3", ("neighbours", "stance"), 0.5), candidate("k4", ("values",), 0.3),
+             candidate("k5", ("neighbours",), 0.4), candidate("k6", ("values",), 0.6)]
+
+    def chosen(minimum: int, per_claim: float = 0.4) -> list[str]:
+        return [c.id for c in select(found, per_claim=per_claim, claims_per_doc={"d1": 2, "d2": 3},
+                                     doc_order=["d1", "d2"], minimum=minimum)]
+    assert chosen(3) == ["k2", "k3", "k6"]            # the closer of two values pairs
+    assert chosen(5) == ["k1", "k2", "k3", "k4", "k6"]  # then the closer neighbour
+    assert chosen(0, per_claim=1.2) == ["k1", "k2", "k3", "k4", "k5", "k6"]  # 6 = 1.2 x 5 claims
+    # the survey's pairs and pairs two views found are verified whatever the budget
+    assert chosen(0, per_claim=0.01) == ["k2", "k3"]
+
+
+def test_a_document_added_at_the_end_changes_no_earlier_choice_or_call():
+    views = [("neighbours",), ("values",), ("stance",), ("survey",), ("neighbours", "values")]
+    old = [candidate(f"k{d}{n}", views[n % 5], round(0.1 * (n % 7), 1), (f"d{n % d}", f"d{d}"))
+           for d in (1, 2, 3) for n in range(9)]
+    new = [candidate(f"k4{n}", views[n % 5], 0.9, (f"d{n % 4}", "d4")) for n in range(9)]
+    counts = {"d0": 4, "d1": 5, "d2": 6, "d3": 4, "d4": 5}
+    before = select(old, per_claim=0.4, claims_per_doc=counts, doc_order=["d0", "d1", "d2", "d3"])
+    after = select(old + new, per_claim=0.4, claims_per_doc=counts,
+                   doc_order=["d0", "d1", "d2", "d3", "d4"])
+    assert 0 < len(before) < len(old)  # the budget binds
+    assert [c for c in after if c in old] == before and any(c in new for c in after)
+    calls_before = pack_by_document(before, ["d0", "d1", "d2", "d3"])
+    calls_after = pack_by_document(after, ["d0", "d1", "d2", "d3", "d4"])
+    assert calls_after[:len(calls_before)] == calls_before  # the new document's calls come after
+    assert all(c in new for call in calls_after[len(calls_before):] for c in call)
 
 
 def test_the_same_inputs_in_any_order_give_the_same_candidates():

@@ -50,7 +50,7 @@ RUN = textwrap.dedent("""
                 "stance": "denied" if "denied" in text else "asserted",
                 "people": [name for name in NAMES if name in text], "orgs": [],
                 "times": re.findall(r"in 20\\d\\d", text), "amounts": re.findall(r"[\\d,]+ terminals", text)}
-                for n, text in re.findall(r"^\\[(\\d+)\\] (.*)$", passage_of(body), re.M)]})
+                for n, text in re.findall(r"^(\\d+)\\t(.*)$", passage_of(body), re.M)]})
         if schema_of(body) == "verify_candidates":
             user = body["messages"][1]["content"]
             blocks = re.findall(r"^\\[K\\d+\\]\\n(.*?)(?=^\\[K\\d+\\]$|\\Z)", user, re.M | re.S)

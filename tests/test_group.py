@@ -107,3 +107,17 @@ def test_similar_pairs_are_best_first_and_the_same_whatever_the_input_order():
         shuffled = claims[:]
         random.Random(seed).shuffle(shuffled)
         assert similar_pairs(shuffled, {}, k=2, min_similarity=0.1) == found
+
+
+def test_looking_back_a_later_document_never_takes_an_earlier_claims_partner():
+    old = [claim("a1", "a", "Musk sent satellite terminals to Ukraine in October."),
+           claim("b1", "b", "Musk sent terminals to Ukraine, officials said.")]
+    closer = claim("c1", "c", "Musk sent satellite terminals to Ukraine in October, officials said.")
+    place = {"a": 0, "b": 1, "c": 2}
+    plain = scores([*old, closer], k=1)
+    assert frozenset({"a1", "b1"}) not in plain  # without looking back, c1 takes both partners
+    before = scores(old, k=1, look_back=place)
+    after = scores([*old, closer], k=1, look_back=place)
+    assert set(before) == {frozenset({"a1", "b1"})}
+    # the earlier pair stays; the later claim looks back for its own partner
+    assert set(after) == {frozenset({"a1", "b1"}), frozenset({"a1", "c1"})}

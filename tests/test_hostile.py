@@ -67,7 +67,7 @@ def honest_model(body: dict[str, Any]) -> str:
                              "why": "The outlets give different years for the opening of the bridge."
                              if conflict else "Different things."})
         return json.dumps({"verdicts": verdicts})
-    sentences = re.findall(r"^\[(\d+)\] (.*)$", passage_of(body), re.M)
+    sentences = re.findall(r"^(\d+)\t(.*)$", passage_of(body), re.M)
     return json.dumps({"claims": [{
         "s": int(n), "claim": text.split(",")[0].rstrip(".") + ".", "by": [], "stance": "asserted",
         "people": [], "orgs": ["Elbe bridge"], "times": [f"in {y}" for y in YEAR.findall(text)],
@@ -118,9 +118,9 @@ def test_a_hostile_document_reaches_the_model_only_between_its_boundaries(tmp_pa
     assert user.count(real) == 2 and after == ""
     numbered = [line for line in inside.splitlines() if line]
     # every hostile line inside, verbatim, each numbered by checker from 1
-    assert [int(re.match(r"\[(\d+)\] ", line).group(1)) for line in numbered] == list(
+    assert [int(re.match(r"(\d+)\t", line).group(1)) for line in numbered] == list(
         range(1, len(numbered) + 1))
-    assert " ".join(re.sub(r"^\[\d+\] ", "", line) for line in numbered) == " ".join(HOSTILE.split())
+    assert " ".join(re.sub(r"^\d+\t", "", line) for line in numbered) == " ".join(HOSTILE.split())
     [survey] = [r for r in requests if schema_of(r) == "survey_story"]
     survey_user = survey["messages"][1]["content"]
     [label] = [m.group(1) for m in re.finditer(r"^(D\d+): Notes from the city desk", survey_user, re.M)]
@@ -139,8 +139,8 @@ def test_a_hostile_document_reaches_the_model_only_between_its_boundaries(tmp_pa
         for line in user.splitlines():
             if any(text in line for text in INJECTIONS) and not re.fullmatch(r"\[K\d+\]", line):
                 assert line.startswith(DATA_LINES), line
-    assert before.splitlines() == ["Document: h", "Title: Notes from the city desk",
-                                   "Outlet: unknown", "Published: unknown", ""]
+    # nothing above the boundary: the title is the first sentence, and no outlet or date is known
+    assert before == ""
     assert len(planted(data)) == 1  # the other documents' conflict is still reported
     assert code == 0
 
@@ -174,7 +174,7 @@ def test_metadata_cannot_forge_headers_or_boundaries(tmp_path, monkeypatch):
     [hostile] = [r["messages"][1]["content"] for r in requests
                  if schema_of(r) == "extract_claims" and "the desk said" in r["messages"][1]["content"]]
     header = hostile.split("\n\n", 1)[0].splitlines()
-    assert [line.split(":", 1)[0] for line in header] == ["Document", "Title", "Outlet", "Published"]
+    assert [line.split(":", 1)[0] for line in header] == ["Outlet", "Title"]  # no date is known
     for request in requests:
         assert fake not in request["messages"][1]["content"].splitlines()
     [survey] = [r["messages"][1]["content"] for r in requests if schema_of(r) == "survey_story"]

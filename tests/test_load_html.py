@@ -41,7 +41,7 @@ def every_sentence_model(body: dict) -> str:
     """A model that makes every sentence it is shown a claim: what the text holds, it claims."""
     if schema_of(body) != "extract_claims":
         return first_sentence_model(body)
-    sentences = re.findall(r"^\[(\d+)\] (.*)$", passage_of(body), re.M)
+    sentences = re.findall(r"^(\d+)\t(.*)$", passage_of(body), re.M)
     return json.dumps({"claims": [
         {"s": int(number), "claim": sentence[:80], "by": [], "stance": "asserted", "people": [],
          "orgs": [], "times": [], "amounts": []} for number, sentence in sentences]})

@@ -68,7 +68,7 @@ def payload_model(request: ModelRequest) -> ModelResponse:
             "why": f"The years differ {PAYLOADS[2]} {PAYLOADS[4]}."}
             for k in re.findall(r"^\[(K\d+)\]", user, re.M)]}
     else:
-        numbered = re.findall(r"^\[(\d+)\] (.*)$", passage_of(body), re.M)
+        numbered = re.findall(r"^(\d+)\t(.*)$", passage_of(body), re.M)
         answer = {"claims": [{
             "s": int(n), "claim": f"{s[:60]} {PAYLOADS[0]} {PAYLOADS[3]}", "by": [f"the city {PAYLOADS[4]}"],
             "stance": "asserted", "people": [], "orgs": [f"Elbe bridge {PAYLOADS[1]}"],

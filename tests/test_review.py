@@ -48,7 +48,7 @@ def honest_model(request: ModelRequest) -> ModelResponse:
             "response_format": {"json_schema": {"name": request.schema_id}}}
     user = body["messages"][1]["content"]
     if schema_of(body) == "extract_claims":
-        sentences = re.findall(r"^\[(\d+)\] (.*)$", passage_of(body), re.M)
+        sentences = re.findall(r"^(\d+)\t(.*)$", passage_of(body), re.M)
         answer = {"claims": [
             {"s": int(n), "claim": text, "by": [], "people": [], "orgs": ["Ministry"],
              "stance": "denied" if " not " in f" {text} " else "asserted", "times": [], "amounts": []}

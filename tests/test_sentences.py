@@ -35,7 +35,7 @@ def test_a_line_ending_in_any_kind_of_space_leaves_no_whitespace_in_the_sentence
 def test_numbered_sentences_keep_paragraph_breaks():
     text = "A first sentence. A second one.\n\nA new paragraph."
     assert numbered(text, list(sentence_spans(text))) == (
-        "[1] A first sentence.\n[2] A second one.\n\n[3] A new paragraph.")
+        "1\tA first sentence.\n2\tA second one.\n\n3\tA new paragraph.")
 
 
 def test_the_index_covers_a_span_with_whole_sentences():
