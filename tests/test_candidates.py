@@ -6,8 +6,8 @@ import random
 from datetime import date
 
 from checker.candidates import build_candidates, select
-from checker.verify import pack_by_document
 from checker.types import Candidate, Claim, Passage
+from checker.verify import pack_by_document
 
 MUSK, PUTIN = ("Musk", "Putin")
 
