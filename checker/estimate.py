@@ -28,16 +28,17 @@ TOKENS_PER_REPLY = 3
 # are its user message: the passages it sends (numbered sentences, a few header lines), never the
 # system text, whose length says nothing about how much there is to answer. Measured on the
 # recorded sample story (fixtures/cassettes/sample.jsonl: recorded completion tokens over the
-# cl100k tokens of the user messages, per prompt): extraction 4,752 / 5,350, the survey
-# 916 / 4,798, verification 1,592 / 5,735. The sample never confirms an entity: that ratio is
+# cl100k tokens of the user messages, per prompt): extraction 4,808 / 4,992, the survey
+# 916 / 4,798, verification 1,683 / 6,369. The sample never confirms an entity: that ratio is
 # verification's, as both answer short decisions about the passages they are shown.
-COMPLETION_PER_DOCUMENT_TOKEN = {"extract_claims": 0.89, "survey_story": 0.19,
-                                 "verify_candidates": 0.28, "confirm_entities": 0.28}
+COMPLETION_PER_DOCUMENT_TOKEN = {"extract_claims": 0.96, "survey_story": 0.19,
+                                 "verify_candidates": 0.26, "confirm_entities": 0.26}
 # When the run stops before verifying, that stage is sized by the articles' tokens (4,550 in the
-# sample): 6 calls, 1,592 completion tokens. bench/cost.py prints the recorded figures.
-VERIFY_PROMPT_PER_ARTICLE_TOKEN = 2.2
-VERIFY_CALLS_PER_ARTICLE_TOKEN = 1 / 760
-VERIFY_COMPLETION_PER_ARTICLE_TOKEN = 0.35
+# sample): 5 calls, 8,984 prompt and 1,683 completion tokens. bench/cost.py prints the recorded
+# figures.
+VERIFY_PROMPT_PER_ARTICLE_TOKEN = 1.97
+VERIFY_CALLS_PER_ARTICLE_TOKEN = 1 / 910
+VERIFY_COMPLETION_PER_ARTICLE_TOKEN = 0.37
 STAGES = {"extract_claims": "extract", "survey_story": "survey", "verify_candidates": "verify"}
 
 

@@ -118,7 +118,7 @@ def test_estimate_with_the_reading_recorded_renders_verification_and_guesses_its
     code, out, _ = run(capsys, "estimate", str(CORPUS), "--cassette", str(tape), "--json")
     verify = {s["stage"]: s for s in json.loads(out)["stages"]}["verify"]
     actual = recorded_completion()["verify"]
-    assert code == 0 and verify["exact"] and verify["calls"] == 6
+    assert code == 0 and verify["exact"] and verify["calls"] == 5
     assert abs(verify["completion_tokens"] - actual) / actual < 0.05
 
 
