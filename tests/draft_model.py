@@ -27,10 +27,11 @@ def sentence_claims(body: dict[str, Any]) -> str:
         people = [w.strip(".,\"“”") for w in words[1:] if w[:1].isupper()]
         said = re.search(r"(\w+) said", sentence)
         quoted = any(q in sentence for q in ('"', "“"))
+        times = re.findall(r"(?:late|early|the end of) \d{4}", sentence)
         claims.append({"s": int(number), "claim": sentence[:120], "by": [said.group(1)] if said else [],
                        "stance": "quoted" if quoted else "asserted", "people": people[:3],
                        "orgs": [],
-                       "times": re.findall(r"(?:late|early|the end of) \d{4}", sentence), "amounts": re.findall(r"\d+ million", sentence)})
+                       "times": times, "amounts": re.findall(r"\d+ million", sentence)})
     return json.dumps({"claims": claims})
 
 
