@@ -37,7 +37,6 @@ background:var(--v);border-radius:10px;padding:1px 8px;margin-right:6px}
 mark.evidence{background:var(--claim);border-bottom:2px solid #b86e00}
 mark.evidence:target{outline:3px solid #7aa7ff}
 .fulltext{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.6}
-a.backref::after{content:"↩" attr(data-n);font-size:12px;margin-left:2px}
 """
 
 
