@@ -6,6 +6,8 @@
 
     report = await check_async(["articles/"])   # inside a running event loop
 
+    verdicts = check_draft("draft.md", ["articles/"])   # a draft against its sources
+
 The names below load on first use, so importing one stage (`checker.quantity`) loads only what
 that stage needs, and nothing here imports the openai client until a model call is made.
 """
@@ -16,14 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {"check": "api", "check_async": "api", "CheckerError": "errors", "Document": "load",
+_EXPORTS = {"check": "api", "check_async": "api", "check_draft": "api", "check_draft_async": "api",
+            "DraftReport": "draft_report", "CheckerError": "errors", "Document": "load",
             "make_document": "load", "ModelRequest": "model", "ModelResponse": "model",
             "Usage": "model", "Transport": "model", "Report": "report", "Settings": "settings"}
-__all__ = ["check", "check_async", "CheckerError", "Document", "make_document", "ModelRequest",
+__all__ = ["check", "check_async", "check_draft", "check_draft_async", "DraftReport",
+           "CheckerError", "Document", "make_document", "ModelRequest",
            "ModelResponse", "Usage", "Transport", "Report", "Settings", "__version__"]
 
 if TYPE_CHECKING:
-    from .api import check, check_async
+    from .api import check, check_async, check_draft, check_draft_async
+    from .draft_report import DraftReport
     from .errors import CheckerError
     from .load import Document, make_document
     from .model import ModelRequest, ModelResponse, Transport, Usage

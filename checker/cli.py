@@ -1,4 +1,4 @@
-"""Command line: `checker report|export|import|cassette`.
+"""Command line: `checker report|verify|export|import|estimate|review|cassette`.
 
 Exit codes: 0 ok; 1 findings at or above --fail-on; 2 bad input or usage; 3 a model or
 provider failure (or missing recorded answers) left results incomplete. Every error is
@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .api import check_with, gather_documents
+from .api import check_with, gather_documents, gather_draft, gather_sources
 from .batch import export_requests, import_answers, read_pending
 from .cassette import Cassette
 from .cli_progress import RunProgress
 from .cli_review import cmd_review, say
 from .corpus_folder import default_cassette, default_review
+from .draft_report import FAIL_ON, DraftReport
+from .draft_run import verify_draft_async
 from .errors import EXIT_FINDINGS, EXIT_OK, AnswersPending, CheckerError, InputError
 from .estimate import estimate_run
 from .gateway import Gateway
@@ -36,8 +38,13 @@ from .settings import MODES, Settings
 from .types import SEVERITIES
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", help="files, folders, globs or .jsonl feeds")
+def _common(parser: argparse.ArgumentParser, *, sources_after_against: bool = False) -> None:
+    if sources_after_against:  # verify: the draft is the positional, the sources follow --against
+        parser.add_argument("--against", dest="inputs", nargs="+", required=True,
+                            metavar="SOURCE", help="the sources: files, folders, globs, .jsonl "
+                            "feeds or URLs, read exactly as `checker report` reads them")
+    else:
+        parser.add_argument("inputs", nargs="+", help="files, folders, globs or .jsonl feeds")
     parser.add_argument("--cassette", help="recorded answers (JSONL); default: "
                         ".checker/cassette.jsonl in the corpus folder (the first folder named, "
                         "else the first file's folder, else the current folder)")
@@ -78,9 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--mode", choices=MODES, help="replay: recorded answers only; record: ask "
                         "the model on a miss and record (default); live: ask, record nothing")
 
+    verify = sub.add_parser("verify", help="check a draft against its sources: every claim "
+                            "supported, contradicted, misquoted or not in the sources, with evidence")
+    verify.add_argument("draft", help="the draft: a file (.txt, .md, .html, .pdf, .docx), a URL, "
+                        "or - for standard input")
+    _common(verify, sources_after_against=True)
+    verify.add_argument("--out", default="verify", help="output folder for verify.json, verify.md "
+                        "and verify.html (default: verify)")
+    verify.add_argument("--fail-on", choices=tuple(FAIL_ON), help="exit 1 when a draft claim is "
+                        "contradicted (contradicted), contradicted or misquoted (misquoted), or "
+                        "anything but supported (unsupported): a gate for editorial pipelines")
+    verify.add_argument("--mode", choices=MODES, help="replay: recorded answers only; record: ask "
+                        "the model on a miss and record (default); live: ask, record nothing")
+
     export = sub.add_parser("export", help="write the model requests a run still needs as a "
                             "Batch API input file")
     _common(export)
+    export.add_argument("--against", nargs="+", metavar="SOURCE", help="export the requests of "
+                        "`checker verify INPUT --against SOURCE...` instead (INPUT is the draft)")
     export.add_argument("--out", required=True, help="Batch API input file to write (.jsonl)")
 
     imp = sub.add_parser("import", help="add a Batch API output file's answers to a cassette")
@@ -265,15 +287,85 @@ def _rerecord_hint(args: argparse.Namespace, cassette: Cassette) -> str:
             f"then `checker import ANSWERS.jsonl --cassette {cassette}` (see fixtures/README.md)")
 
 
+def _draft_and_sources(args: argparse.Namespace, settings: Settings, draft: str,
+                       cassette: Path) -> tuple[Document, list[Document], list[LoadProblem]]:
+    """The draft, then its sources (read exactly as `checker report` reads them)."""
+    metadata = _metadata(args.meta)
+    document = gather_draft(draft, metadata=metadata, max_file_bytes=settings.max_file_bytes,
+                            cache=pages_folder(cassette))
+    sources, problems = gather_sources(
+        args.inputs, strict=args.strict, manifest=args.manifest,
+        metadata={k: v for k, v in metadata.items() if k != document.id},
+        follow_links=args.follow_links, max_file_bytes=settings.max_file_bytes,
+        cache=pages_folder(cassette))
+    return document, sources, problems
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    settings = _settings(args, mode=args.mode)
+    out = _output_folder(args.out)  # checked before any answer is paid for
+    cassette_path = _cassette_path(args)  # the sources' folder: shared with `checker report`
+    draft, sources, problems = _draft_and_sources(args, settings, args.draft, cassette_path)
+    for problem in problems:
+        print(f"warning: {problem.message}", file=sys.stderr)
+    cassette = Cassette(cassette_path)
+    if settings.mode == "record":
+        cassette.check_writable()
+    run_args = f"{args.draft} --against {' '.join(args.inputs)} --cassette {cassette}"
+    hint = (f"`checker verify {run_args} --mode record` with OPENAI_API_KEY set, or "
+            f"`checker export {run_args} --out requests.jsonl`, answer it, then "
+            f"`checker import ANSWERS.jsonl --cassette {cassette}` (see fixtures/README.md)")
+    gateway = Gateway(settings=settings, cassette=cassette, rerecord_hint=hint)
+    progress = None if args.quiet else RunProgress(live=sys.stderr.isatty(), pacer=gateway.pacer)
+    with progress or contextlib.nullcontext():
+        report = asyncio.run(_verified(gateway, draft, sources, settings=settings,
+                                       progress=progress, load_problems=problems))
+    outputs = [str(p) for p in report.write(out)]
+    code = report.gate(args.fail_on)
+    counts = report.data["counts"]
+    if args.json:
+        print(json.dumps({"outputs": outputs, "claims": len(report.data["claims"]), **counts,
+                          "model_calls": gateway.calls,
+                          "failures": len(report.data["run"]["failures"]), "exit_code": code}))
+    elif not args.quiet:
+        print(f"wrote {', '.join(outputs)}: " + ", ".join(
+            f"{n} {verdict.replace('_', ' ')}" for verdict, n in counts.items())
+            + f", {gateway.calls} model calls", file=sys.stderr)
+    if report.data["run"]["failures"]:
+        print(f"incomplete: {failure_summary(report.data['run']['failures'])}", file=sys.stderr)
+    if code == EXIT_FINDINGS:
+        print(f"{len(report.tripping(args.fail_on))} draft claims trip --fail-on {args.fail_on}",
+              file=sys.stderr)
+    return code
+
+
+async def _verified(gateway: Gateway, draft: Document, sources: Sequence[Document],
+                    **options: Any) -> DraftReport:
+    async with gateway:  # the command opened it; the command closes it
+        return await verify_draft_async(draft, sources, gateway, **options)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args, mode="replay")
+    if args.against:  # `checker export DRAFT --against SOURCES...`: a draft check's requests
+        if len(args.inputs) != 1:
+            raise InputError("export --against takes one draft before it, "
+                             f"got {len(args.inputs)} inputs", reason="usage")
+        draft_name, args.inputs = args.inputs[0], args.against
     cassette_path = _cassette_path(args)
-    documents, problems = _documents(args, settings, cassette_path)
     cassette = Cassette(cassette_path)
+    if args.against:
+        draft, documents, problems = _draft_and_sources(args, settings, draft_name, cassette_path)
+    else:
+        documents, problems = _documents(args, settings, cassette_path)
     cassette.check_writable()  # the exported requests are remembered beside it
     gateway = Gateway(settings=settings, cassette=cassette)
     try:
-        run(documents, gateway, collect_misses=True, load_problems=problems)
+        if args.against:
+            asyncio.run(_verified(gateway, draft, documents, collect_misses=True,
+                                  load_problems=problems))
+        else:
+            run(documents, gateway, collect_misses=True, load_problems=problems)
     except AnswersPending as pending:
         count = export_requests(pending.requests, args.out, cassette=cassette,
                                 structured_output=settings.structured_output)
@@ -316,7 +408,7 @@ def cmd_cassette(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"report": cmd_report, "export": cmd_export, "import": cmd_import,
+COMMANDS = {"report": cmd_report, "verify": cmd_verify, "export": cmd_export, "import": cmd_import,
             "estimate": cmd_estimate, "review": cmd_review, "cassette": cmd_cassette}
 
 

@@ -40,13 +40,15 @@ class Variant:
     note: str
 
 
-def quotations(doc_id: str, text: str) -> list[Quotation]:
+def quotations(doc_id: str, text: str, min_words: int = MIN_WORDS) -> list[Quotation]:
+    """The direct quotations of a text of at least `min_words` words (a draft's short quotations
+    are checked too: draft_candidates asks for fewer)."""
     found = []
     for match in _QUOTED.finditer(text):
         group = next(g for g in range(1, 4) if match.group(g) is not None)
         start, end = match.span(group)
         words = tuple(w.casefold().replace("’", "'") for w in _WORD.findall(text[start:end]))
-        if len(words) >= MIN_WORDS:
+        if len(words) >= min_words:
             found.append(Quotation(doc_id, start, end, words))
     return found
 

@@ -1,0 +1,47 @@
+"""Draft candidates without any model: which source passages each draft claim is shown with."""
+from __future__ import annotations
+
+from checker.draft_candidates import draft_candidates, same_speaker
+from checker.types import Claim
+
+SOURCE = 'Officials met on Monday. The mayor said "the repairs will last six weeks at most".'
+DRAFT = 'The mayor said "the repairs will last six months at most". Bananas are yellow fruit.'
+
+
+def claim(doc_id: str, text: str, sentence: str, *by: str, stance: str = "asserted") -> Claim:
+    start = text.index(sentence)
+    return Claim(id=f"c-{doc_id}-{start}", doc_id=doc_id, statement=sentence, start=start,
+                 end=start + len(sentence), alignment="sentence", entities=(),
+                 attributed_to=("the article", *by), stance=stance)  # type: ignore[arg-type]
+
+
+def candidates(draft_by: str = "mayor", source_by: str = "mayor"):
+    quote_source = 'The mayor said "the repairs will last six weeks at most".'
+    quote_draft = 'The mayor said "the repairs will last six months at most".'
+    sources = [claim("s", SOURCE, "Officials met on Monday."),
+               claim("s", SOURCE, quote_source, source_by, stance="quoted")]
+    drafts = [claim("d", DRAFT, quote_draft, draft_by, stance="quoted"),
+              claim("d", DRAFT, "Bananas are yellow fruit.")]
+    return draft_candidates(drafts, sources, {}, {"s": SOURCE, "d": DRAFT}, {}, ["s"])
+
+
+def test_a_quotation_worded_differently_is_shown_with_its_differences():
+    quoted, bananas = candidates()
+    (offered,) = [p for p in quoted.passages if p.quote is not None]
+    assert offered.quote is not None and offered.quote.differences == ("'weeks' -> 'months'",)
+    assert SOURCE[offered.quote.source[1]:offered.quote.source[2]] == \
+        "the repairs will last six weeks at most"
+    assert DRAFT[offered.quote.draft[0]:offered.quote.draft[1]] == \
+        "the repairs will last six months at most"
+    assert "worded differently" in offered.notes[0] and not quoted.quoted_word_for_word
+    assert bananas.passages == ()  # nothing in the sources on that subject
+
+
+def test_someone_elses_words_are_not_the_same_quotation():
+    quoted, _ = candidates(draft_by="the mayor", source_by="a council spokesman")
+    assert all(p.quote is None for p in quoted.passages)
+
+
+def test_speakers_match_by_name_and_an_unknown_speaker_matches_any():
+    assert same_speaker("Elon Musk", "Musk") and same_speaker("", "Musk")
+    assert not same_speaker("Dmitry Peskov", "Elon Musk")
