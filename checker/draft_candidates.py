@@ -23,7 +23,7 @@ from .types import Claim, Passage
 from .vetoes import clashing_values
 
 MAX_PASSAGES = 4       # source passages shown per draft claim
-NEIGHBOURS = 6         # nearest source claims considered per draft claim
+NEIGHBOURS = 12        # nearest source claims considered per draft claim (its own speaker first)
 MIN_SIMILARITY = 0.12  # what group calls "on a shared subject"
 QUOTE_WORDS = 3        # a draft's quotations are often short ("the subject matter was space")
 _NAME = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -146,8 +146,11 @@ def draft_candidates(draft_claims: Sequence[Claim], source_claims: Sequence[Clai
                         "the quotation is worded differently: " + "; ".join(match.differences[:6]))
                 offered[key] = SourcePassage(passage, (note,), match)
                 break  # the best match of this quotation
-        ranked = sorted(near[claim.id], key=lambda t: (-t[0], order.get(t[1].doc_id, 0),
-                                                       t[1].start, t[1].id))
+        # What the sources attribute to the draft's speaker, in the draft's stance, comes first:
+        # "X denied it" is checked against X's denials before anyone's account of the matter.
+        ranked = sorted(near[claim.id], key=lambda t: (not _same_position(claim, t[1]), -t[0],
+                                                       order.get(t[1].doc_id, 0), t[1].start,
+                                                       t[1].id))
         for score, other in ranked:
             passage = passage_of(other.doc_id, other.start, other.end, [other])
             key = (other.doc_id, passage.start, passage.end)
@@ -163,6 +166,13 @@ def draft_candidates(draft_claims: Sequence[Claim], source_claims: Sequence[Clai
         items.append(DraftItem(claim.id, Passage(draft_id, start, end, (claim.id,)),
                                tuple(passages)))
     return items
+
+
+def _same_position(draft: Claim, source: Claim) -> bool:
+    """The same speaker (the article itself when neither names one) and the same stance."""
+    return (draft.stance == "denied") == (source.stance == "denied") and (
+        same_speaker(speaker(draft), speaker(source)) if speaker(draft) and speaker(source)
+        else not speaker(draft) and not speaker(source))
 
 
 def _overlapping_quotes(quotes: Sequence[Quotation], claim: Claim) -> list[Quotation]:

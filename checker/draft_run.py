@@ -4,8 +4,8 @@ extract (model: the draft and the sources together, exactly as `checker report` 
 sources' answers are the same cassette entries) -> resolve (deterministic rules only) ->
 draft_candidates (no model) -> draft_check (model, packed calls) -> verdicts, with numeric and
 temporal contradictions the normalisers show compatible vetoed (vetoes.py) -> DraftReport.
-A claim with no source passage is not in the sources; a quoted claim whose quotations match the
-same speaker's word for word is supported; neither asks a model.
+A claim with no source passage is not in the sources; a quoted claim whose sentence is mostly
+quotation matching the same speaker's word for word is supported; neither asks a model.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from .types import Claim, Conflict, Side
 from .vetoes import veto
 
 PROMPTS = ("extract_claims", "check_draft")
+QUOTED_SHARE = 0.6  # of a draft sentence that must be quotation for a word-for-word match to settle it
 
 
 async def verify_draft_async(draft: Document, sources: Sequence[Document], gateway: Gateway, *,
@@ -78,11 +79,18 @@ def _without_model(item: DraftItem, draft_claims: Sequence[Claim]) -> DraftJudge
         return DraftJudgement(item.claim_id, "not_in_sources", (), (), None, None,
                               decided_by="retrieval")
     claim = next(c for c in draft_claims if c.id == item.claim_id)
-    if claim.stance == "quoted" and item.quoted_word_for_word:
+    if claim.stance == "quoted" and item.quoted_word_for_word and _mostly_quoted(item):
         support = tuple(i for i, p in enumerate(item.passages) if p.quote is not None)
         return DraftJudgement(item.claim_id, "supported", support, (), None, None,
                               decided_by="quote-alignment")
     return None
+
+
+def _mostly_quoted(item: DraftItem) -> bool:
+    """The quoted words are most of the draft's sentence: a paraphrase around a faithful quotation
+    ("he said he had spoken to Putin only once, and that ...") still goes to the model."""
+    quoted = {(p.quote.draft[0], p.quote.draft[1]) for p in item.passages if p.quote is not None}
+    return sum(e - s for s, e in quoted) >= QUOTED_SHARE * (item.draft.end - item.draft.start)
 
 
 def _verdict(item: DraftItem, judgement: DraftJudgement, claims: Mapping[str, Claim],

@@ -16,7 +16,7 @@ from typing import Any
 
 from conftest import passage_of, schema_of
 
-_SENTENCE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+_SENTENCE = re.compile(r"^(\d+)\t(.*)$", re.M)
 _BLOCK = re.compile(r"^\[(C\d+)\]\n(.*?)(?=^\[C\d+\]$|\Z)", re.M | re.S)
 
 

@@ -1,6 +1,8 @@
 """Draft candidates without any model: which source passages each draft claim is shown with."""
 from __future__ import annotations
 
+import dataclasses
+
 from checker.draft_candidates import draft_candidates, same_speaker
 from checker.types import Claim
 
@@ -45,3 +47,19 @@ def test_someone_elses_words_are_not_the_same_quotation():
 def test_speakers_match_by_name_and_an_unknown_speaker_matches_any():
     assert same_speaker("Elon Musk", "Musk") and same_speaker("", "Musk")
     assert not same_speaker("Dmitry Peskov", "Elon Musk")
+
+
+def test_a_draft_denial_is_shown_the_sources_denials_before_the_accounts_it_denies():
+    accounts = [f"Bremmer said Musk spoke with Putin about Ukraine peace terms in call {n}."
+                for n in range(5)]
+    denial = "Musk denied that he spoke with Putin."
+    source = " ".join([*accounts, denial])
+    draft = "Musk denied this."
+    sources = [*(claim("s", source, a, "Bremmer") for a in accounts),
+               claim("s", source, denial, "Musk", stance="denied")]
+    # as extraction states a denial: what is denied
+    denied = dataclasses.replace(claim("d", draft, draft, "Musk", stance="denied"),
+                                 statement="Musk spoke with Putin about Ukraine peace terms in a call")
+    (item,) = draft_candidates([denied], sources, {}, {"s": source, "d": draft}, {}, ["s"])
+    # the accounts share more words with what the draft denies, but Musk's own denial comes first
+    assert source[item.passages[0].passage.start:item.passages[0].passage.end] == denial

@@ -22,7 +22,7 @@ SOURCES = {
              "bridge began in late 2022.\n",
 }
 DRAFT = ('The bridge will close on 3 March for repairs. The mayor said "the repairs will last six '
-         'weeks at most" on Monday.\n\nThe bridge closure will cost 5 million euros, Council '
+         'weeks at most".\n\nThe bridge closure will cost 5 million euros, Council '
          "officials said. A library opens in June.\n")
 
 
@@ -71,7 +71,7 @@ def test_every_draft_claim_gets_a_verdict_with_evidence_grounded_both_ways(story
     assert claims["The bridge closure will cost 5 million euros"]["verdict"] == "contradicted"
     assert claims["The bridge closure will cost 5 million euros"]["type"] == "numeric"
     # identical quoted words of the same speaker: supported without asking
-    quoted = claims['The mayor said "the repairs will last six weeks at most"']
+    quoted = claims['The mayor said "the repairs will last six weeks at most".']
     assert quoted["verdict"] == "supported" and quoted["decided_by"] == "quote-alignment"
     assert quoted["evidence"][0]["quote"]["text"] == "the repairs will last six weeks at most"
     assert claims["A library opens in June."]["verdict"] == "not_in_sources"
@@ -207,5 +207,20 @@ def test_the_sources_side_is_the_report_recording(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["stage"] == "extract" and summary["exported"] == 1
     (line,) = (tmp_path / "batch.jsonl").read_text().splitlines()
-    assert "Document: my-draft\n" in json.loads(line)["body"]["messages"][1]["content"]
+    assert "1\tElon Musk has spoken with Vladimir Putin regularly since late 2022.\n" in \
+        json.loads(line)["body"]["messages"][1]["content"]
 
+
+
+def test_a_paraphrase_around_a_faithful_quotation_still_goes_to_the_model():
+    from checker.draft_candidates import DraftItem, QuoteMatch, SourcePassage
+    from checker.draft_run import _mostly_quoted
+    from checker.types import Passage
+    text = 'He said he had spoken to Putin only once, and that "the subject matter was space."'
+    start = text.index("the subject")
+    match = QuoteMatch((start, start + len("the subject matter was space.")), ("s", 0, 10), ())
+    source = SourcePassage(Passage("s", 0, 10, ()), (), match)
+    paraphrase = DraftItem("c1", Passage("draft", 0, len(text), ("c1",)), (source,))
+    assert not _mostly_quoted(paraphrase)
+    quoted_only = DraftItem("c1", Passage("draft", start - 10, len(text), ("c1",)), (source,))
+    assert _mostly_quoted(quoted_only)
