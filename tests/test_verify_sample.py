@@ -1,5 +1,5 @@
 """The sample draft checked against the sample story, replayed from its recording
-(fixtures/cassettes/draft.jsonl, recorded through export -> answer -> import: fixtures/README.md).
+(fixtures/cassettes/verify-draft.jsonl, recorded through export -> answer -> import: fixtures/README.md).
 
 Every draft claim has a verdict, every piece of evidence is a verified span of the draft and of
 its source, and examples/verify.{json,md,html} are exactly what a fresh replay writes."""
@@ -15,7 +15,7 @@ from checker.draft_report import DraftReport, ungrounded
 from checker.load import load_documents
 
 DRAFT = ROOT / "fixtures" / "draft" / "draft.md"
-CASSETTE = ROOT / "fixtures" / "cassettes" / "draft.jsonl"
+CASSETTE = ROOT / "fixtures" / "cassettes" / "verify-draft.jsonl"
 EXAMPLES = ROOT / "examples"
 
 
@@ -24,7 +24,7 @@ def replayed(tmp_path_factory):
     out = tmp_path_factory.mktemp("verify")
     code = main(["verify", str(DRAFT), "--against", str(CORPUS), "--cassette", str(CASSETTE),
                  "--mode", "replay", "--out", str(out), "--quiet"])
-    assert code == 0, "the sample draft's replay failed (is fixtures/cassettes/draft.jsonl recorded?)"
+    assert code == 0, "the sample draft's replay failed (is fixtures/cassettes/verify-draft.jsonl recorded?)"
     return out
 
 
@@ -57,4 +57,4 @@ def test_the_examples_are_a_fresh_replay(replayed, name):
     assert (EXAMPLES / name).read_text(encoding="utf-8") == \
         (replayed / name).read_text(encoding="utf-8"), \
         f"examples/{name} is stale: checker verify fixtures/draft/draft.md --against " \
-        "fixtures/corpus --cassette fixtures/cassettes/draft.jsonl --mode replay --out examples"
+        "fixtures/corpus --cassette fixtures/cassettes/verify-draft.jsonl --mode replay --out examples"
