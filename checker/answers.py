@@ -99,6 +99,22 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
+def label_violations(named: list[str], labels: Iterable[str], where: str, key: str,
+                     noun: str) -> list[Violation]:
+    """An answer that names each item by its label must name every label once and no other:
+    `named` in answer order, `where` the JSON path of the answer's list, `key` the label's."""
+    known = list(labels)
+    problems = [Violation(f"{where}[{i}]['{key}']", f"{label!r} is not a {noun} label")
+                for i, label in enumerate(named) if label not in known]
+    twice = sorted({label for label in named if named.count(label) > 1})
+    if twice:
+        problems.append(Violation(where, f"{', '.join(twice)} answered more than once"))
+    missing = [label for label in known if label not in named]
+    if missing:
+        problems.append(Violation(where, f"no verdict for {', '.join(missing)}"))
+    return problems
+
+
 def reask_request(request: ModelRequest, failure: SchemaViolation) -> ModelRequest:
     """The same conversation plus the invalid answer and the validator's messages."""
     problems = "\n".join(f"- {v}" for v in failure.violations[:20])

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .answers import label_violations
 from .draft_candidates import DraftItem
 from .errors import Violation
 from .gateway import Gateway
@@ -75,15 +76,8 @@ def render_call(items: Sequence[DraftItem], claims: Mapping[str, Claim],
 
 def _check(labels: Mapping[str, DraftItem]) -> Callable[[Any], list[Violation]]:
     def check(data: Any) -> list[Violation]:
-        named = [v["c"] for v in data["claims"]]
-        problems = [Violation(f"$['claims'][{i}]['c']", f"{c!r} is not a claim label")
-                    for i, c in enumerate(named) if c not in labels]
-        twice = sorted({c for c in named if named.count(c) > 1})
-        if twice:
-            problems.append(Violation("$['claims']", f"{', '.join(twice)} answered more than once"))
-        missing = [c for c in labels if c not in named]
-        if missing:
-            problems.append(Violation("$['claims']", f"no verdict for {', '.join(missing)}"))
+        problems = label_violations([v["c"] for v in data["claims"]], labels, "$['claims']",
+                                    "c", "claim")
         for i, v in enumerate(data["claims"]):
             if v["c"] not in labels:
                 continue

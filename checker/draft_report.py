@@ -11,13 +11,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from jsonschema import Draft202012Validator
-
-from .atomic import atomic_write
 from .errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
-from .prompts import load_schema
+from .report import Renderings
 
 VERIFY_SCHEMA_VERSION = "1.0"
 VERDICT_ORDER = ("contradicted", "misquoted", "not_in_sources", "supported")  # worst first
@@ -64,10 +61,11 @@ def counts(claims: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class DraftReport:
+class DraftReport(Renderings):
     """A draft check's result. `data` is its JSON form (schemas/verify.schema.json); `texts`
     (document id -> text, the draft's included) let the page show the draft and sources in full."""
 
+    NAME: ClassVar[str] = "verify"
     data: dict[str, Any]
     texts: Mapping[str, str] = field(default_factory=dict)
 
@@ -95,9 +93,6 @@ class DraftReport:
             return EXIT_INCOMPLETE
         return EXIT_FINDINGS if fail_on and self.tripping(fail_on) else EXIT_OK
 
-    def to_json(self) -> str:
-        return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
-
     def to_markdown(self) -> str:
         from .draft_markdown import render_markdown
         return render_markdown(self)
@@ -105,22 +100,3 @@ class DraftReport:
     def to_html(self) -> str:
         from .draft_html import render_html
         return render_html(self)
-
-    def validate(self) -> list[str]:
-        """Schema violations of this report (empty when it satisfies verify.schema.json)."""
-        validator = Draft202012Validator(load_schema("verify"))
-        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in validator.iter_errors(self.data)]
-
-    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md", "html")) -> list[Path]:
-        """Write verify.json, verify.md and verify.html into `out_dir`, each atomically."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        renderers = {"json": ("verify.json", self.to_json), "md": ("verify.md", self.to_markdown),
-                     "html": ("verify.html", self.to_html)}
-        written = []
-        for fmt in formats:
-            name, render = renderers[fmt]
-            atomic_write(out / name, render())
-            written.append(out / name)
-        return written

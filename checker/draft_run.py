@@ -20,7 +20,7 @@ from .draft_report import VERDICT_ORDER, DraftReport, counts, span, ungrounded
 from .errors import ConfigurationError, InputError
 from .gateway import Gateway
 from .load import Document
-from .pipeline import Progress, StageRunner, _extract_all
+from .pipeline import Progress, StageRunner, extract_all
 from .pricing import cost_usd
 from .prompts import load_prompt
 from .resolve import resolve_entities
@@ -47,7 +47,7 @@ async def verify_draft_async(draft: Document, sources: Sequence[Document], gatew
                          reason="duplicate-id")
     runner = StageRunner(gateway, collect_misses=collect_misses, progress=progress)
     documents = [*sources, draft]
-    claims = await _extract_all(runner, gateway, documents, settings)
+    claims = await extract_all(runner, gateway, documents, settings)
     draft_claims = [c for c in claims if c.doc_id == draft.id]
     source_claims = [c for c in claims if c.doc_id != draft.id]
     texts = {d.id: d.text for d in documents}

@@ -100,7 +100,7 @@ class StageRunner:
             self.progress(stage, self._done[stage], self._total[stage])
 
 
-async def _extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
+async def extract_all(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
                        settings: Settings) -> list[Claim]:
     work = {}
     for document in documents:
@@ -125,7 +125,7 @@ async def _survey_all(runner: StageRunner, gateway: Gateway, documents: Sequence
 async def _read(runner: StageRunner, gateway: Gateway, documents: Sequence[Document],
                 settings: Settings) -> tuple[list[Claim], list[SurveyResult]]:
     """Extraction and the survey at once; both stages' missing answers in one batch."""
-    results = await asyncio.gather(_extract_all(runner, gateway, documents, settings),
+    results = await asyncio.gather(extract_all(runner, gateway, documents, settings),
                                    _survey_all(runner, gateway, documents, settings),
                                    return_exceptions=True)
     for result in results:

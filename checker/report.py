@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jsonschema import Draft202012Validator
 
@@ -42,13 +43,53 @@ class Failure:
     request_key: str | None = None
 
 
+class Renderings(ABC):
+    """What a report and a draft check share: JSON text, schema validation and writing
+    NAME.json, NAME.md and NAME.html atomically. Subclasses give NAME (also their schema's
+    name), `data`, `to_markdown` and `to_html`."""
+
+    NAME: ClassVar[str]
+    data: dict[str, Any]
+
+    def to_json(self) -> str:
+        """NAME.json's text."""
+        return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
+
+    @abstractmethod
+    def to_markdown(self) -> str: ...
+
+    @abstractmethod
+    def to_html(self) -> str: ...
+
+    def validate(self) -> list[str]:
+        """Schema violations of `data` (empty when it satisfies schemas/NAME.schema.json)."""
+        validator = Draft202012Validator(load_schema(self.NAME))
+        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in validator.iter_errors(self.data)]
+
+    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md", "html")) -> list[Path]:
+        """Write the chosen renderings into `out_dir`, each atomically; return their paths."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        renderers = {"json": ("json", self.to_json), "md": ("md", self.to_markdown),
+                     "html": ("html", self.to_html)}
+        written = []
+        for fmt in formats:
+            suffix, render = renderers[fmt]
+            path = out / f"{self.NAME}.{suffix}"
+            atomic_write(path, render())
+            written.append(path)
+        return written
+
+
 @dataclass(frozen=True)
-class Report:
+class Report(Renderings):
     """A run's result. `data` is its JSON form (schemas/report.schema.json); the typed views
     (`contradictions`, `corroborations`, `documents`) read from it. `texts` (document id ->
     text) lets the HTML page show each source in full; a report read back without them still
     renders, with each quote but no full text."""
 
+    NAME: ClassVar[str] = "report"
     data: dict[str, Any]
     texts: Mapping[str, str] = field(default_factory=dict)
 
@@ -80,10 +121,6 @@ class Report:
         """0 for a complete run, 3 when failures left results missing."""
         return EXIT_OK if self.complete else EXIT_INCOMPLETE
 
-    def to_json(self) -> str:
-        """report.json's text."""
-        return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
-
     def to_markdown(self) -> str:
         """report.md's text."""
         from .render_markdown import render_markdown
@@ -93,26 +130,6 @@ class Report:
         """report.html's text: one self-contained page."""
         from .render_html import render_html
         return render_html(self)
-
-    def validate(self) -> list[str]:
-        """Schema violations of this report (empty when it satisfies report.schema.json)."""
-        validator = Draft202012Validator(load_schema("report"))
-        return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in validator.iter_errors(self.data)]
-
-    def write(self, out_dir: str | Path, formats: Sequence[str] = ("json", "md", "html")) -> list[Path]:
-        """Write the chosen renderings into `out_dir`, each atomically; return their paths."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        renderers = {"json": ("report.json", self.to_json), "md": ("report.md", self.to_markdown),
-                     "html": ("report.html", self.to_html)}
-        written = []
-        for fmt in formats:
-            name, render = renderers[fmt]
-            path = out / name
-            atomic_write(path, render())
-            written.append(path)
-        return written
 
 
 def distinct_spans(claim_ids: list[str], claims: Mapping[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .answers import label_violations
 from .candidates import owner
 from .errors import Violation
 from .extract import one_line
@@ -104,15 +105,8 @@ def render_call(candidates: Sequence[Candidate], claims: Mapping[str, Claim],
 
 def _check(labels: Mapping[str, Candidate]) -> Callable[[Any], list[Violation]]:
     def check(data: Any) -> list[Violation]:
-        named = [v["k"] for v in data["verdicts"]]
-        problems = [Violation(f"$['verdicts'][{i}]['k']", f"{k!r} is not a candidate label")
-                    for i, k in enumerate(named) if k not in labels]
-        twice = sorted({k for k in named if named.count(k) > 1})
-        if twice:
-            problems.append(Violation("$['verdicts']", f"{', '.join(twice)} answered more than once"))
-        missing = [k for k in labels if k not in named]
-        if missing:
-            problems.append(Violation("$['verdicts']", f"no verdict for {', '.join(missing)}"))
+        problems = label_violations([v["k"] for v in data["verdicts"]], labels, "$['verdicts']",
+                                    "k", "candidate")
         for i, v in enumerate(data["verdicts"]):
             if v["verdict"] == "conflict" and (v["kind"] is None or v["type"] is None):
                 problems.append(Violation(f"$['verdicts'][{i}]", "a conflict needs its kind and type"))
